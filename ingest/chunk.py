@@ -1,0 +1,122 @@
+"""Documents from loaded blocks, and sentence chunks from documents.
+
+Granularity: one chunk per sentence, with a window of neighbouring sentences kept as character
+offsets (the sentence-window scheme of llama-index's SentenceWindowNodeParser). Answers are
+sentence-level: a question about "66,4 ha" must cite the one sentence that says it, and an embedding
+of a single sentence is sharper than one of a 512-token block where four facts blur together. The
+window gives the reader (and the answer's context) the surrounding text without diluting the vector.
+A chunk never cuts a sentence, and its span points into the document's display text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest import segment
+from ingest.meta import extract_meta
+from ingest.normalize import clean
+from ingest.records import Chunk, Document, Loaded, Section
+
+_DOC_ID_CHARS = 16
+
+
+def document_id(content: bytes) -> str:
+    """Stable id of a document: the first 16 hex digits of the SHA-256 of its bytes."""
+    return hashlib.sha256(content).hexdigest()[:_DOC_ID_CHARS]
+
+
+def build_document(loaded: Loaded, content: bytes) -> Document:
+    """Normalise a loaded file's blocks into one display text, keeping each block's span and origin.
+
+    Args:
+        loaded: what the loader read.
+        content: the file's bytes (its hash is the document's id).
+
+    Returns:
+        The document; its ``text`` is the blocks' cleaned text joined by blank lines.
+    """
+    parts: list[str] = []
+    sections: list[Section] = []
+    pos = 0
+    for block in loaded.blocks:
+        text = clean(block.text)
+        if not text:
+            continue
+        if parts:
+            pos += 2  # the "\n\n" between blocks
+        sections.append(Section(pos, pos + len(text), block.kind, block.origin))
+        parts.append(text)
+        pos += len(text)
+    text = "\n\n".join(parts)
+    digest = hashlib.sha256(content).hexdigest()
+    filename = Path(loaded.path).name
+    title = clean(loaded.title or "") or _first_line(text) or filename
+    return Document(
+        doc_id=digest[:_DOC_ID_CHARS],
+        path=loaded.path,
+        filename=filename,
+        title=title[:200],
+        format=loaded.format,
+        text=text,
+        sections=sections,
+        content_sha256=digest,
+        meta=extract_meta(text),
+    )
+
+
+def _first_line(text: str) -> str:
+    line = text.split("\n", 1)[0].strip()
+    return line if len(line) <= 200 else line[:197].rsplit(" ", 1)[0] + "…"
+
+
+def chunk_document(doc: Document, *, window_sentences: int) -> list[Chunk]:
+    """Split a document into sentence chunks, each carrying its heading, span and window.
+
+    Args:
+        doc: the normalised document.
+        window_sentences: sentences of context on each side of a chunk.
+
+    Returns:
+        One chunk per sentence in document order; headings are chunks too.
+    """
+    spans: list[tuple[int, int, str, str]] = []
+    heading = ""
+    for section in doc.sections:
+        body = doc.text[section.start : section.end]
+        if section.kind == "heading":
+            heading = body.replace("\n", " ")
+            spans.append((section.start, section.end, heading, section.origin))
+            continue
+        for start, end in segment.sentence_spans(body):
+            spans.append((section.start + start, section.start + end, heading, section.origin))
+    chunks = []
+    for i, (start, end, under, origin) in enumerate(spans):
+        lo = spans[max(0, i - window_sentences)][0]
+        hi = spans[min(len(spans) - 1, i + window_sentences)][1]
+        text = doc.text[start:end]
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc.doc_id}:{i:05d}",
+                doc_id=doc.doc_id,
+                index=i,
+                start=start,
+                end=end,
+                text=text,
+                heading=under,
+                window_start=lo,
+                window_end=hi,
+                tokens=lexical_tokens(text),
+                origin=origin,
+            )
+        )
+    return chunks
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Tokens for BM25: every syllable plus every multi-syllable underthesea word (``cho_thuê``).
+
+    Indexing both makes a query match whether or not it is segmented the same way as the report.
+    """
+    compounds = [w for w in segment.words(text) if "_" in w]
+    return segment.syllables(text) + compounds

