@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from baocao.errors import BaocaoError
+from baocao.errors import BaocaoError, QuestionError
 from baocao.settings import Settings
 
 _DESCRIPTION = """\
@@ -45,6 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-file-mb", type=float, help=Settings.help()["max_file_mb"] + " (default 50)")
     _common(p)
     p.set_defaults(run=_cmd_ingest)
+
+    p = sub.add_parser("ask", help="ask a question of the reports (Vietnamese or English)")
+    p.add_argument("question", nargs="?", help='e.g. "Cho thuê đất bao nhiêu ha?"')
+    p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
+                   help="ask every question of a JSON-lines file (fields: question, optional id); one answer line each")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument("--doc", action="append", default=[], metavar="ID", help="only these documents (repeatable)")
+    p.add_argument("--period", default="", help='only reports of this period, e.g. "9 tháng đầu năm 2021"')
+    _common(p)
+    p.set_defaults(run=_cmd_ask)
 
     p = sub.add_parser("docs", help="list or remove indexed documents")
     docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
@@ -110,6 +121,51 @@ def _progress_bar(settings: Settings, label: str) -> Any:
 
     update.close = bar.close  # type: ignore[attr-defined]
     return update
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from qa import Engine, Filters
+
+    if not args.question and not args.questions:
+        raise QuestionError("give a question, or --questions FILE.jsonl")
+    engine = Engine.from_settings(settings)
+    filters = Filters(doc_ids=tuple(args.doc), period=args.period)
+    if args.questions:
+        for qid, question in _read_jsonl(args.questions, "question"):
+            answer = engine.ask(question, filters=filters, mode=args.mode, qid=qid)
+            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+        return 0
+    answer = engine.ask(args.question, filters=filters, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
+    elif answer.abstained:
+        print("Không tìm thấy trong các báo cáo.")
+        for c in answer.related:
+            print(f"  có thể liên quan: {c.quote[:160]}  [{c.title[:50]}]")
+    else:
+        print(answer.answer)
+        for c in answer.citations:
+            print(f"  {c.quote}\n    — {c.title} ({c.filename}, câu {c.sentence + 1}, ký tự {c.start}-{c.end})")
+    return 0
+
+
+def _read_jsonl(path: Path, field: str) -> list[tuple[str | None, str]]:
+    """``(id, text)`` pairs of a JSON-lines file whose objects carry ``field``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise QuestionError(f"cannot read '{path}': {exc.strerror}; check the path") from None
+    items = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            text = obj[field]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise QuestionError(f"'{path}' line {n} is not a JSON object with a {field!r} field; fix that line") from None
+        items.append((None if obj.get("id") is None else str(obj["id"]), str(text)))
+    return items
 
 
 def _cmd_docs_list(args: argparse.Namespace, settings: Settings) -> int:

@@ -90,7 +90,8 @@ class SentenceTransformerEmbedder:
                 f"cannot load the sentence-transformers model '{model}' from local files ({exc}); "
                 "give a local path or a model already in the Hugging Face cache (nothing is downloaded)"
             ) from None
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.name = f"st:{Path(model).name if Path(model).exists() else model}"
         self._e5 = "e5" in model.lower()
 

@@ -7,6 +7,8 @@ The twin indexes the same tokens with diacritics stripped, so "cho thue dat" fin
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import bm25s
@@ -29,11 +31,19 @@ class LexicalIndex:
             corpus.append(tokens)
         self.chunk_ids = ids
         self.doc_ids = np.array(docs, dtype=object)
+        folded = [[fold(t) for t in tokens] for tokens in corpus]
         self._exact = _bm25(corpus)
-        self._folded = _bm25([[fold(t) for t in tokens] for tokens in corpus])
+        self._folded = _bm25(folded)
+        self._df = Counter(t for tokens in corpus for t in set(tokens))
+        self._df_folded = Counter(t for tokens in folded for t in set(tokens))
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
+
+    def idf(self, token: str, *, folded: bool = False) -> float:
+        """Inverse document frequency of a token over the chunks (unseen tokens weigh the most)."""
+        df = (self._df_folded if folded else self._df).get(token, 0)
+        return math.log(1.0 + (len(self.chunk_ids) + 1) / (df + 0.5))
 
     def scores(self, tokens: Sequence[str], *, folded: bool = False) -> np.ndarray:
         """BM25 score of every chunk for the query tokens (shape ``(len(self),)``)."""
