@@ -1,0 +1,367 @@
+"""Extractive answering: choose the sentence, then the clause, then the span the question asks for.
+
+Reports pack several facts into one sentence ("thu hồi đất 06 trường hợp ...; giao đất 12 tổ chức
+...; cho thuê đất 22 tổ chức với diện tích 66,4 ha; ..."). A candidate answer is a span of the right
+type (a figure in the right unit, a date, a name) inside a clause; it is scored by how much of the
+question's weighted terms its clause and sentence hold, how close those terms stand to it, and the
+sentence's retrieval rank. Numbers the question states ("giai đoạn 2", "năm 2020") must be in the
+evidence, or the candidate is dropped: a neighbouring figure is never passed off as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ingest.normalize import fold, match_form
+from ingest.store import DocRecord
+from qa.numbers import Quantity, find_quantities
+from qa.question import AREA_UNITS, MONEY_UNITS, Question
+from qa.records import Answer, Citation
+from qa.retrieve import Hit
+
+IdfFn = Callable[[str], float]
+
+# clause ends: ";", ":", dashes, run-on full stops, and purpose clauses ("để phục vụ ...", "nhằm ...")
+_CLAUSE_BREAK = re.compile(r"[;:]\s*|(?<!\d)\s[-–]\s(?!\d)|\.\s+(?=[A-ZĐÀ-Ỹ])|,?\s+(?=(?:để|nhằm)\s)")
+_SURNAMES = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương Lâm "
+    "Phùng Mai Tô Hà Tạ Châu Lưu Thái Cao Quách Lương Đinh Tăng Hứa Từ Kiều Triệu La Thân Chu Mạc Nghiêm Văn Khúc"
+).split()
+_TITLE_CASE = r"[A-ZĐÀ-ỸÂĂÊÔƠƯ][a-zà-ỹđ]+"
+_NAME = re.compile(rf"\b((?:{'|'.join(_SURNAMES)})(?: {_TITLE_CASE}){{1,3}})\b")
+_PLACE = re.compile(rf"\b(?:tại|ở)\s+((?:(?:thành phố|tỉnh|quận|huyện|phường|xã|thị xã|TP\.)\s*)?{_TITLE_CASE}(?: {_TITLE_CASE})*)")
+_DOC_TYPES = r"(?:Nghị quyết|Thông tư|Quyết định|Nghị định|Chỉ thị|Công văn|Kế hoạch|Luật)"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible answer: a span in a clause of a retrieved sentence, with its score."""
+
+    hit: Hit
+    text: str
+    start: int  # in the document
+    end: int
+    value: float | None
+    unit: str | None
+    score: float
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a sentence, split at ";", ":", dashes and run-on full stops."""
+    spans = []
+    pos = 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(sentence):
+        spans.append((pos, len(sentence)))
+    return spans or [(0, len(sentence))]
+
+
+def _tokens(form: str) -> list[str]:
+    return re.findall(r"\w+", form)
+
+
+class Extractor:
+    """Scores candidate spans in retrieved sentences for an analysed question."""
+
+    def __init__(self, question: Question, idf: IdfFn, manifest: dict[str, DocRecord]) -> None:
+        self.q = question
+        self.idf = idf
+        self.manifest = manifest
+        self.unigrams = [t for t in question.terms if " " not in t]
+        self.bigrams = [t for t in question.terms if " " in t]
+        self.weights = {t: idf(t) for t in self.unigrams}
+        self.total = sum(self.weights.values()) or 1.0
+
+    # -- term evidence ----------------------------------------------------------------------------
+    def coverage(self, form: str) -> float:
+        """Share of the question's weighted terms present in a text (0-1), pairs counting extra."""
+        tokens = set(_tokens(form))
+        joined = " " + " ".join(_tokens(form)) + " "
+        got = sum(w for t, w in self.weights.items() if t in tokens)
+        pairs = [b for b in self.bigrams if f" {b} " in joined]
+        pair_share = len(pairs) / len(self.bigrams) if self.bigrams else 0.0
+        return 0.8 * (got / self.total) + 0.2 * pair_share
+
+    def _term_positions(self, form: str) -> list[tuple[int, int, float]]:
+        """Where the question's terms occur in ``form``: ``(start, end, weight relative to the rarest)``."""
+        top = max(self.weights.values(), default=0.0) or 1.0
+        weighted = [(t, w / top) for t, w in self.weights.items()]
+        weighted += [(b, max(self.weights.get(x, 0.0) for x in b.split()) / top) for b in self.bigrams]
+        positions = []
+        for term, weight in weighted:
+            for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", form):
+                positions.append((m.start(), m.end(), weight))
+        return positions
+
+    def _gate(self, sentence_form: str, sentence_cov: float) -> float:
+        """Factor (0-1] that demotes sentences missing what the question is about.
+
+        The rarest terms of a Vietnamese question ("trồng lúa" in "bao nhiêu ha đất trồng lúa") name
+        its topic: a sentence without them is about something else, however close its figures.
+        """
+        factor = min(1.0, sentence_cov / 0.5)
+        if self.q.lang == "vi" and self.weights:
+            tokens = set(_tokens(sentence_form))
+            top = max(self.weights.values())
+            if any(w >= 0.8 * top and t not in tokens for t, w in self.weights.items()):
+                factor *= 0.5
+        return factor
+
+    def _sibling_factor(self, clause_form: str, others: list[str]) -> float:
+        """Demote a clause when the question's topic sits in a sibling clause of the same sentence.
+
+        In "thu hồi đất 06 trường hợp ...; giao đất 12 tổ chức ...", the figures of the "giao đất"
+        clause do not answer a question about "thu hồi".
+        """
+        if self.q.kind in ("person", "place", "text") or not self.weights:
+            return 1.0
+        tokens = set(_tokens(clause_form))
+        top = max(self.weights.values())
+        for term, weight in self.weights.items():
+            if weight >= 0.8 * top and term not in tokens and any(term in set(_tokens(o)) for o in others):
+                return 0.4
+        return 1.0
+
+    def anchors_hold(self, text_form: str) -> bool:
+        """Every number the question states appears in the text, after the same word when it has one."""
+        for before, number, after in self.q.anchors:
+            digits = re.escape(number.lstrip("0") or "0")
+            alone = rf"(?<![\w.,/])0*{digits}(?![\w/]|[.,]\d)"
+            if not before and not after:
+                ok = re.search(alone, text_form) is not None
+            else:
+                ok = any(
+                    re.search(pattern, text_form)
+                    for pattern in (
+                        rf"(?<!\w){re.escape(before)}\s*{alone}" if before else None,
+                        rf"{alone}\s*{re.escape(after)}(?!\w)" if after else None,
+                    )
+                    if pattern
+                )
+            if not ok:
+                return False
+        return True
+
+    # -- candidates -------------------------------------------------------------------------------
+    def candidates(self, hits: Sequence[Hit], doc_text: Callable[[str], str]) -> list[Candidate]:
+        """Every typed span in the retrieved sentences, scored; best first."""
+        out: list[Candidate] = []
+        n = max(len(hits), 1)
+        for rank, hit in enumerate(hits):
+            chunk = hit.chunk
+            record = self.manifest.get(chunk.doc_id)
+            scope = " ".join([chunk.text, chunk.heading, record.title if record else "", record.period if record else ""])
+            if not self.anchors_hold(self.q.form(scope)):
+                continue
+            sentence_form = self.q.form(chunk.text + " " + chunk.heading)
+            sentence_cov = self.coverage(sentence_form)
+            gate = self._gate(sentence_form, sentence_cov)
+            rank_score = 1.0 - rank / n
+            parts = clauses(chunk.text)
+            part_forms = [self.q.form(chunk.text[a:b]) for a, b in parts]
+            part_spans = [self._spans(chunk.text[a:b]) for a, b in parts]
+            part_facts = [self._has_fact(chunk.text[a:b]) for a, b in parts]
+            for i, (c_start, c_end) in enumerate(parts):
+                clause = chunk.text[c_start:c_end]
+                clause_form = part_forms[i]
+                # only clauses that state a figure of the same type are parallel facts
+                parallel = [f for j, f in enumerate(part_forms) if j != i and part_facts[j]]
+                sibling = self._sibling_factor(clause_form, parallel)
+                # a name or a passage answers for its whole sentence; a figure for its own clause
+                clause_cov = self.coverage(clause_form) if self.q.kind not in ("person", "place", "text") else sentence_cov
+                positions = self._term_positions(clause_form)
+                for span_start, span_end, value, unit, penalty in part_spans[i]:
+                    proximity = _proximity(positions, span_start, span_end)
+                    score = gate * sibling * (
+                        0.40 * sentence_cov
+                        + 0.30 * clause_cov
+                        + 0.15 * proximity
+                        + 0.15 * rank_score
+                    ) - penalty
+                    start = chunk.start + c_start + span_start
+                    end = chunk.start + c_start + span_end
+                    out.append(Candidate(hit, clause[span_start:span_end], start, end, value, unit, score))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _has_fact(self, clause: str) -> bool:
+        """Whether a clause states a fact of the asked family (a figure, a date, a code)."""
+        family = {"date": ("date",), "docref": ("code",)}.get(self.q.kind)
+        found = find_quantities(clause)
+        if family:
+            return any(q.kind in family for q in found)
+        return any(q.kind not in ("date", "year", "code") for q in found)
+
+    def _spans(self, clause: str) -> list[tuple[int, int, float | None, str | None, float]]:
+        """Spans of the asked type in a clause: ``(start, end, value, unit, penalty)``."""
+        kind, unit = self.q.kind, self.q.unit
+        if kind in ("quantity", "count", "percent", "money", "date", "docref"):
+            return [
+                (q.start, q.end, _value(q), q.unit or None, _penalty(q, clause))
+                for q in find_quantities(clause)
+                if self._fits(q, clause)
+            ]
+        if kind == "person":
+            return [(m.start(1), m.end(1), None, None, 0.0) for m in _NAME.finditer(clause)]
+        if kind == "place":
+            return [(m.start(1), m.end(1), None, None, 0.0) for m in _PLACE.finditer(clause)]
+        if kind == "text":
+            stripped = clause.strip()
+            lead = len(clause) - len(clause.lstrip())
+            return [(lead, lead + len(stripped), None, None, 0.0)] if len(stripped) > 15 else []
+        return []
+
+    def _fits(self, q: Quantity, clause: str) -> bool:
+        kind, unit = self.q.kind, self.q.unit
+        if kind == "percent":
+            return q.unit == "%"
+        if kind == "money":
+            return q.unit in MONEY_UNITS
+        if kind == "quantity":
+            if unit == "area":
+                return q.unit in AREA_UNITS
+            return q.unit == unit if unit else q.kind in ("area", "length", "mass", "volume")
+        if kind == "count":
+            if q.kind not in ("count", "fraction", "number"):
+                return False
+            if not unit:
+                return q.kind in ("count", "fraction")
+            # "10 cuộc thanh tra" answers "how many inspections" (thanh tra) as well as "bao nhiêu cuộc"
+            following = match_form(clause[q.end : q.end + 40]).strip()
+            return _same_noun(q.unit, unit) or _starts_with_noun(following, unit)
+        if kind == "date":
+            return q.kind == "date"
+        if kind == "docref":
+            return q.kind == "code"
+        return False
+
+
+def _value(q: Quantity) -> float | None:
+    return None if q.kind in ("date", "code") else q.value
+
+
+def _penalty(q: Quantity, clause: str) -> float:
+    # "trên 10ha", "dưới 10ha" are thresholds in a rule, rarely the figure asked for; in brackets,
+    # "(dưới 10ha)" names a category and is never a measurement
+    if q.qualifier not in ("over", "under"):
+        return 0.0
+    bracketed = clause[: q.start].rstrip().endswith("(") and clause[q.end :].lstrip().startswith(")")
+    return 0.6 if bracketed else 0.15
+
+
+def _same_noun(found: str, asked: str) -> bool:
+    a, b = match_form(found), match_form(asked)
+    return a == b or fold(a) == fold(b) or a.startswith(b + " ") or b.startswith(a + " ")
+
+
+def _starts_with_noun(text: str, noun: str) -> bool:
+    a, b = fold(text), fold(match_form(noun))
+    return a == b or a.startswith(b + " ") or (a.startswith(b) and not a[len(b) : len(b) + 1].isalnum())
+
+
+def _proximity(positions: list[tuple[int, int, float]], start: int, end: int) -> float:
+    """Close to 1 when a rare question term stands right next to the span, falling with distance.
+
+    Terms before the figure ("cho thuê đất ... 66,4 ha") count fully; terms after it count at half
+    the distance's worth (reports state the thing, then its figure).
+    """
+    best = 0.0
+    for p_start, p_end, weight in positions:
+        gap = start - p_end if p_end <= start else (p_start - end) * 2
+        best = max(best, weight / (1.0 + max(gap, 0) / 25.0))
+    return best
+
+
+def citation(hit: Hit, record: DocRecord | None, doc_text: str, *, answer: tuple[int, int] | None = None,
+             score: float = 0.0) -> Citation:
+    """A citation of a retrieved sentence, its quote taken from the document's own text."""
+    c = hit.chunk
+    return Citation(
+        doc=c.doc_id,
+        title=record.title if record else "",
+        filename=record.filename if record else "",
+        sentence=c.index,
+        start=c.start,
+        end=c.end,
+        quote=doc_text[c.start : c.end],
+        answer_start=answer[0] if answer else -1,
+        answer_end=answer[1] if answer else -1,
+        context=doc_text[c.window_start : c.window_end],
+        context_start=c.window_start,
+        score=round(max(0.0, min(1.0, score)), 3),
+    )
+
+
+def answer_question(
+    question: Question,
+    hits: Sequence[Hit],
+    *,
+    idf: IdfFn,
+    manifest: dict[str, DocRecord],
+    doc_text: Callable[[str], str],
+    min_score: float,
+    asked: str,
+) -> Answer:
+    """Choose the answer among the retrieved sentences, or abstain.
+
+    Args:
+        question: the analysed question.
+        hits: retrieved sentences, best first.
+        idf: weight of a term in the corpus.
+        manifest: committed documents (titles, periods).
+        doc_text: the display text of a document by id (for quotes).
+        min_score: below this confidence, abstain.
+        asked: the question as the user typed it.
+    """
+    extractor = Extractor(question, idf, manifest)
+    found = extractor.candidates(hits, doc_text)
+    related = [citation(h, manifest.get(h.chunk.doc_id), doc_text(h.chunk.doc_id)) for h in hits[:3]]
+    base = dict(question=asked, kind=question.kind, interpreted_as=question.text)
+    if not found or found[0].score < min_score:
+        return Answer(answer=None, value=None, unit=None, abstained=True,
+                      confidence=found[0].score if found else 0.0, related=related, **base)  # type: ignore[arg-type]
+    best = found[0]
+    if question.kind == "text":
+        chosen = _distinct_sentences(found, 3, min_score)
+        cites = [citation(c.hit, manifest.get(c.hit.chunk.doc_id), doc_text(c.hit.chunk.doc_id), score=c.score)
+                 for c in chosen]
+        return Answer(answer=best.hit.chunk.text, value=None, unit=None, abstained=False,
+                      confidence=best.score, citations=cites, **base)  # type: ignore[arg-type]
+    # the best span, then other sentences that state the same figure (corroboration)
+    cites = [citation(best.hit, manifest.get(best.hit.chunk.doc_id), doc_text(best.hit.chunk.doc_id),
+                      answer=(best.start, best.end), score=best.score)]
+    seen = {best.hit.chunk.chunk_id}
+    for c in found[1:]:
+        if len(cites) >= 3:
+            break
+        if c.hit.chunk.chunk_id in seen or c.score < min_score:
+            continue
+        if _same_answer(c, best):
+            seen.add(c.hit.chunk.chunk_id)
+            cites.append(citation(c.hit, manifest.get(c.hit.chunk.doc_id), doc_text(c.hit.chunk.doc_id),
+                                  answer=(c.start, c.end), score=c.score))
+    return Answer(answer=best.text.strip(), value=best.value, unit=best.unit, abstained=False,
+                  confidence=best.score, citations=cites, **base)  # type: ignore[arg-type]
+
+
+def _same_answer(a: Candidate, b: Candidate) -> bool:
+    if a.value is not None and b.value is not None:
+        return abs(a.value - b.value) <= 1e-9 * max(1.0, abs(b.value)) and a.unit == b.unit
+    return match_form(a.text) == match_form(b.text)
+
+
+def _distinct_sentences(found: Sequence[Candidate], n: int, min_score: float) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    seen: set[str] = set()
+    for c in found:
+        if c.hit.chunk.chunk_id not in seen and c.score >= min_score:
+            seen.add(c.hit.chunk.chunk_id)
+            chosen.append(c)
+        if len(chosen) == n:
+            break
+    return chosen

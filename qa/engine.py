@@ -1,0 +1,83 @@
+"""The question-answering engine: built once from settings, then asked many times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from baocao.errors import QuestionError
+from baocao.settings import Settings
+from ingest.index import Index
+from qa.answer import answer_question
+from qa.conversation import resolve
+from qa.glossary import Glossary
+from qa.question import analyse
+from qa.records import Answer
+from qa.retrieve import Filters, Mode, Retriever
+
+
+class Engine:
+    """Answers questions (and, with ``qa.factcheck``, checks claims) over one index."""
+
+    def __init__(self, index: Index, settings: Settings, glossary: Glossary | None = None) -> None:
+        self.index = index
+        self.settings = settings
+        self.glossary = glossary or Glossary.load()
+        self.retriever = Retriever(index, rrf_k=settings.rrf_k)
+        self._doc_text = lru_cache(maxsize=256)(index.store.document_text)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Engine:
+        """Open the index the settings name (read-only) and build the engine over it."""
+        return cls(Index.open(settings), settings)
+
+    def refresh(self) -> None:
+        """Re-read the manifest (documents added or removed by this or another process)."""
+        self.index.manifest(refresh=True)
+        self._doc_text.cache_clear()
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[str] = (),
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+        qid: str | None = None,
+    ) -> Answer:
+        """Answer a question from the reports, with citations, or abstain.
+
+        Args:
+            question: Vietnamese or English, with or without diacritics.
+            history: earlier questions of the conversation, oldest first (for follow-ups).
+            filters: restrict to documents, a reporting period or an issuer.
+            mode: retrieval mode (``hybrid`` unless comparing in eval).
+            qid: an id echoed back in the answer.
+
+        Raises:
+            QuestionError: the question is empty or longer than ``max_question_chars``.
+        """
+        if not question or not question.strip():
+            raise QuestionError("the question is empty; type a question about the reports")
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"the question is {len(question)} characters, over the {self.settings.max_question_chars} limit; shorten it"
+            )
+        full = resolve(question, history)
+        analysed = analyse(full, self.glossary)
+        hits = self.retriever.search(analysed, max(self.settings.top_k, 12), mode=mode, filters=filters)
+        lexical = self.index.lexical()
+        answer = answer_question(
+            analysed,
+            hits,
+            idf=lambda t: lexical.idf(t, folded=analysed.folded),
+            manifest=self.index.manifest(),
+            doc_text=self._doc_text,
+            min_score=self.settings.answer_min_score,
+            asked=question,
+        )
+        if qid is not None:
+            from dataclasses import replace
+
+            answer = replace(answer, id=qid)
+        return answer

@@ -1,0 +1,210 @@
+"""Question analysis: what is asked (its answer type and unit) and the key terms to look for.
+
+Patterns are matched on the diacritic-free form of the question, so "cho thue dat bao nhieu ha"
+is read like "cho thuê đất bao nhiêu ha". English questions are carried into Vietnamese terms
+through the domain glossary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.normalize import clean, fold, has_diacritics, match_form
+from qa.glossary import Glossary
+from qa.numbers import COUNT_NOUNS, canonical_unit
+
+AnswerKind = Literal["quantity", "count", "percent", "money", "date", "person", "docref", "place", "text"]
+
+# the unit families an answer may have for each quantity question ("diện tích" without a unit: any area)
+AREA_UNITS = ("ha", "m2", "km2")
+MONEY_UNITS = ("đồng", "USD")
+
+_QUESTION_WORDS = {
+    "bao", "nhiêu", "mấy", "gì", "nào", "ai", "đâu", "khi", "bao giờ", "là", "không", "chưa", "hả", "vậy", "thì", "sao",
+}
+_STOPWORDS = _QUESTION_WORDS | {
+    "đã", "được", "có", "của", "và", "các", "những", "trong", "cho", "với", "về", "tại", "ở", "theo", "từ", "đến",
+    "này", "đó", "một", "số", "the", "là", "hiện", "đạt", "bị", "để", "như", "thế", "vào", "còn", "lại",
+    "sở", "năm", "tháng", "ngày", "thực", "hiện", "bao", "nhieu",
+}
+_EN_STOPWORDS = {
+    "how", "many", "much", "what", "which", "who", "when", "where", "was", "were", "is", "are", "the", "a", "an",
+    "of", "in", "on", "to", "for", "by", "did", "do", "does", "has", "have", "had", "be", "been", "with", "and",
+}
+
+# (pattern on the folded, lowercased question, kind, unit); first match wins
+_KIND_RULES: list[tuple[str, AnswerKind, str]] = [
+    (r"\bphan tram\b|\bbao nhieu %|\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b|\bpercent|\bpercentage\b|\brate\b", "percent", "%"),
+    (r"\bbao nhieu (ha|hec ?ta|hecta|m2|met vuong|km2?|km|tan|kg|m3)\b", "quantity", ""),
+    (r"\bhow many (hectares?|square met(er|re)s?|kilomet(er|re)s?|tonnes?|tons?)\b", "quantity", ""),
+    (r"\bdien tich\b.*\bbao nhieu\b|\bbao nhieu\b.*\bdien tich\b|\bhow (large|big)\b|\bwhat (is|was) the area\b|\bhow much land\b", "quantity", "area"),
+    (r"\bkinh phi\b|\bngan sach\b|\bbao nhieu (tien|dong|ty|trieu)\b|\bvon\b.*\bbao nhieu\b|\bhow much (money|funding|budget)\b|\bfunding\b|\bbudget\b|\bcost\b", "money", "đồng"),
+    (r"\bbao nhieu\b|\bmay\b|\bhow many\b|\bnumber of\b", "count", ""),
+    (r"\bngay nao\b|\bkhi nao\b|\bbao gio\b|\bthoi gian nao\b|\bthang nao\b|\bnam nao\b|\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b", "date", ""),
+    (r"(^| )ai( |$|\?)|\bwho\b|\bwhom\b", "person", ""),
+    (r"\b(nghi quyet|thong tu|quyet dinh|nghi dinh|chi thi|van ban|cong van|ke hoach) (nao|so may|so bao nhieu)\b"
+     r"|\bwhich (resolution|circular|decision|decree|directive|document|regulation)\b|\bwhat (resolution|circular|decree|decision)\b", "docref", ""),
+    (r"\bo dau\b|\btai dau\b|\bnoi nao\b|\bdia diem nao\b|\bwhere\b", "place", ""),
+]
+_EN_UNITS = {"hectare": "ha", "hectares": "ha", "percent": "%", "tonnes": "tấn", "tons": "tấn", "tonne": "tấn"}
+_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+# time expressions constrain the evidence (see anchors) but are not what the question is about
+_TIME_PHRASE = re.compile(
+    r"\b(?:trong\s+)?(?:\d+|[a-z]+)\s+(?:tháng|thang)\s+(?:đầu|cuối|dau|cuoi)\s+(?:năm|nam)(?:\s+\d{4})?"
+    r"|\b(?:năm|nam|quý|quy)\s+\d{1,4}(?:/\d{4})?|\b(?:in|during|for)?\s*(?:the\s+)?(?:first|last)\s+\w+\s+months?(?:\s+of)?(?:\s+\d{4})?"
+    r"|\b(?:in|during)\s+\d{4}\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks and the terms that locate its answer.
+
+    Attributes:
+        text: the question as asked (cleaned).
+        lang: ``"vi"`` or ``"en"``.
+        kind: the answer type.
+        unit: the answer's unit: canonical ("ha", "%", "đồng"), ``"area"`` for any area unit,
+            a counted noun ("tổ chức", "cuộc") for counts, or ``""`` when any will do.
+        terms: key terms in the report's language, in ``match_form`` (or folded when ``folded``).
+        anchors: numbers the question itself states, each with the word before it
+            ("giai đoạn 2", "năm 2020"): the evidence must state them too.
+        query: the text to embed for dense retrieval.
+        folded: the question was typed without diacritics; compare folded forms.
+    """
+
+    text: str
+    lang: str
+    kind: AnswerKind
+    unit: str
+    terms: list[str]
+    anchors: list[tuple[str, str, str]] = field(default_factory=list)
+    query: str = ""
+    folded: bool = False
+
+    def form(self, text: str) -> str:
+        """The comparison form of a passage for this question (folded or ``match_form``)."""
+        return fold(text) if self.folded else match_form(text)
+
+
+def analyse(text: str, glossary: Glossary) -> Question:
+    """Read a question: its language, answer kind, unit, key terms and stated numbers.
+
+    >>> analyse("Cho thuê đất bao nhiêu ha?", Glossary.load()).unit
+    'ha'
+    """
+    text = clean(text)
+    english = glossary.is_english(text)
+    folded = not english and not has_diacritics(text)
+    flat = fold(text)
+    kind, unit = _kind_and_unit(flat, text, english, glossary)
+    if english:
+        # unit words ("héc-ta") are the answer's type, not its topic
+        vi_terms = [t for t in glossary.translate(text) if canonical_unit(t) is None]
+        terms = _terms(" ; ".join(vi_terms), folded=False)
+        query = text + " (" + ", ".join(vi_terms) + ")" if vi_terms else text
+        anchors = _anchors(flat, english=True)
+    else:
+        terms = _terms(text, folded=folded)
+        query = text
+        anchors = _anchors(fold(text) if folded else match_form(text), english=False)
+    if kind == "count" and unit and not english:
+        # the counted noun is checked by the answer's type; as a term it would only add noise
+        unit_words = set((fold(unit) if folded else match_form(unit)).split())
+        terms = [t for t in terms if not set(t.split()) <= unit_words]
+    return Question(text, "en" if english else "vi", kind, unit, terms, anchors, query, folded)
+
+
+def _kind_and_unit(flat: str, text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, str]:
+    low = flat.lower()
+    for pattern, kind, unit in _KIND_RULES:
+        m = re.search(pattern, low)
+        if not m:
+            continue
+        if kind == "quantity" and not unit:
+            word = m.group(1)
+            unit = _EN_UNITS.get(word, "") or canonical_unit(word) or ""
+            if not unit and word.startswith("hec"):
+                unit = "ha"
+        if kind == "count":
+            unit = _counted_noun(low, text, english, glossary, m.end())
+        return kind, unit
+    return "text", ""
+
+
+def _counted_noun(low: str, text: str, english: bool, glossary: Glossary, after: int) -> str:
+    """The noun a count question counts: "bao nhiêu cuộc thanh tra" -> "cuộc"."""
+    if english:
+        rest = text[after:].strip().lower()
+        words = rest.split()
+        if not words:
+            return ""
+        for length in (3, 2, 1):
+            phrase = " ".join(words[:length]).strip("?.,")
+            vi = glossary.translate(phrase)
+            if vi:
+                return match_form(vi[0])
+        return ""
+    # the words after "bao nhiêu" in the question's own spelling (positions are equal in the folded form)
+    rest = match_form(text)[after:].strip()
+    rest_folded = fold(rest)
+    for noun in sorted(COUNT_NOUNS, key=len, reverse=True):
+        if rest.startswith(noun) or rest_folded.startswith(fold(noun)):
+            return noun
+    first = rest.split(" ", 1)[0].strip("?.,")
+    return first
+
+
+def _terms(text: str, *, folded: bool) -> list[str]:
+    """Content syllables and adjacent-syllable pairs of the question, in comparison form.
+
+    Time expressions ("9 tháng đầu năm 2021") and unit words ("ha", "phần trăm") are left out:
+    the first are checked as anchors, the second by the answer's type.
+    """
+    form = fold(text) if folded else match_form(text)
+    form = _TIME_PHRASE.sub(" ; ", form)
+    stop = {fold(w) for w in _STOPWORDS} if folded else _STOPWORDS
+    question_words = {fold(w) for w in _QUESTION_WORDS} if folded else _QUESTION_WORDS
+    terms: list[str] = []
+    for phrase in re.split(r"[;,.?!:()]", form):
+        syllables = re.findall(r"\w+", phrase)
+        for s in syllables:
+            if s in stop or s in _EN_STOPWORDS or s in terms or _NUMBER.fullmatch(s) or _is_unit(s):
+                continue
+            terms.append(s)
+        for a, b in zip(syllables, syllables[1:], strict=False):
+            pair = f"{a} {b}"
+            if (
+                a not in question_words
+                and b not in question_words
+                and not _NUMBER.fullmatch(a)
+                and not _NUMBER.fullmatch(b)
+                and not (_is_unit(a) or _is_unit(b))
+                and pair not in terms
+            ):
+                terms.append(pair)
+    return terms
+
+
+def _is_unit(word: str) -> bool:
+    return canonical_unit(word) is not None or word in ("phan", "tram", "phần", "trăm", "hecta", "héc")
+
+
+def _anchors(form: str, *, english: bool) -> list[tuple[str, str, str]]:
+    """Numbers the question states, with the word before and after each.
+
+    ("đoạn", "2", "có") for "giai đoạn 2 có diện tích", ("năm", "2020", "") for "năm 2020": the
+    evidence must state the number next to one of those words (English: the number alone).
+    """
+    found = []
+    for m in re.finditer(r"(?:(\w+)\s+)?(?<![\w.,/])(\d+(?:[.,/]\d+)*)(?![\w])(?:\s+(\w+))?", form):
+        before, after = (m.group(1) or "").lower(), (m.group(3) or "").lower()
+        if english or _NUMBER.fullmatch(before):
+            before = ""
+        if english or _NUMBER.fullmatch(after):
+            after = ""
+        found.append((before, m.group(2), after))
+    return found
