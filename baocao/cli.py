@@ -57,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(run=_cmd_ask)
 
+    p = sub.add_parser("check", help="check every figure of a speech against the reports")
+    p.add_argument("speech", nargs="?", help="a .txt or .docx file, or - for standard input")
+    p.add_argument("--claims", type=Path, metavar="FILE.jsonl",
+                   help="check each claim of a JSON-lines file (fields: claim, optional id); one verdict line each")
+    p.add_argument("--json", action="store_true", help="print JSON (a list; one line per claim with --claims)")
+    p.add_argument("--format", choices=["table", "md"], default="table", help="table (default) or a Markdown report")
+    _common(p)
+    p.set_defaults(run=_cmd_check)
+
     p = sub.add_parser("docs", help="list or remove indexed documents")
     docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
     q = docs.add_parser("list", help="list indexed documents")
@@ -147,6 +156,60 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for c in answer.citations:
             print(f"  {c.quote}\n    — {c.title} ({c.filename}, câu {c.sentence + 1}, ký tự {c.start}-{c.end})")
     return 0
+
+
+_VERDICT_VI = {"supported": "ĐÚNG", "refuted": "SAI", "not_found": "KHÔNG CÓ TRONG BÁO CÁO"}
+
+
+def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from qa import Engine
+    from qa.factcheck import claim_verdict
+
+    if not args.speech and not args.claims:
+        raise QuestionError("give a speech file (or - for standard input), or --claims FILE.jsonl")
+    engine = Engine.from_settings(settings)
+    if args.claims:
+        for n, (cid, text) in enumerate(_read_jsonl(args.claims, "claim"), 1):
+            checks = engine.check_claim(text, claim_id=cid or str(n))
+            decisive = claim_verdict(checks)
+            line: dict[str, Any] = {
+                "id": cid, "claim": text, "start": 0, "end": len(text),
+                "verdict": decisive.verdict if decisive else "not_found",
+                "claimed": decisive.claimed if decisive else None,
+                "reported": decisive.reported if decisive else None,
+                "explanation": decisive.explanation if decisive else "Câu này không nêu số liệu nào để kiểm chứng.",
+                "citations": [c.as_json() for v in checks for c in v.citations],
+                "checks": [v.as_json() for v in checks],
+            }
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        return 0
+    verdicts = engine.check(_read_speech(args.speech))
+    if args.json:
+        print(json.dumps([v.as_json() for v in verdicts], ensure_ascii=False, indent=2))
+    elif args.format == "md":
+        from qa.report import markdown_report
+
+        print(markdown_report(verdicts))
+    else:
+        for v in verdicts:
+            source = v.citations[0].title[:40] if v.citations else "-"
+            print(f"{_VERDICT_VI[v.verdict]:<8} {v.claimed:<18} báo cáo: {v.reported or '-':<18} {source}")
+            print(f"         {v.claim[:100]}")
+    return 0
+
+
+def _read_speech(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    path = Path(name)
+    if path.suffix.lower() == ".docx":
+        from ingest.load import load
+
+        return "\n".join(b.text for b in load(path, max_bytes=50 * 1024 * 1024).blocks)
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionError(f"cannot read '{name}': {exc}; give a UTF-8 .txt or a .docx file") from None
 
 
 def _read_jsonl(path: Path, field: str) -> list[tuple[str | None, str]]:

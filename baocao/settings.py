@@ -38,6 +38,7 @@ class Settings:
     answer_min_score: float = _setting(0.35, "below this confidence an answer abstains")
     approx_tolerance_pct: float = _setting(5.0, "tolerance of 'khoảng X' claims, in percent")
     max_question_chars: int = _setting(2000, "longer questions are refused")
+    max_speech_chars: int = _setting(100_000, "longer speeches are refused (check them in parts)")
     progress: bool = _setting(True, "show progress bars on long work")
 
     @classmethod

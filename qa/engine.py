@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from baocao.errors import QuestionError
 from baocao.settings import Settings
 from ingest.index import Index
 from qa.answer import answer_question
+from ingest.normalize import clean
 from qa.conversation import resolve
+from qa.factcheck import Checker, Verdict
 from qa.glossary import Glossary
 from qa.question import analyse
 from qa.records import Answer
@@ -76,8 +79,34 @@ class Engine:
             min_score=self.settings.answer_min_score,
             asked=question,
         )
-        if qid is not None:
-            from dataclasses import replace
+        return replace(answer, id=qid) if qid is not None else answer
 
-            answer = replace(answer, id=qid)
-        return answer
+    def _checker(self) -> Checker:
+        lexical = self.index.lexical()
+        return Checker(
+            self.retriever,
+            self.glossary,
+            idf=lexical.idf,
+            manifest=self.index.manifest,
+            doc_text=self._doc_text,
+            min_score=self.settings.answer_min_score,
+            tolerance_pct=self.settings.approx_tolerance_pct,
+            top_k=max(self.settings.top_k, 12),
+        )
+
+    def check(self, speech: str) -> list[Verdict]:
+        """Check every figure of a speech against the reports.
+
+        Returns:
+            One verdict per figure, in the speech's order, each with the claim's span in the speech.
+        """
+        if len(speech) > self.settings.max_speech_chars:
+            raise QuestionError(
+                f"the speech is {len(speech)} characters, over the {self.settings.max_speech_chars} limit; "
+                "check it in parts"
+            )
+        return self._checker().check_speech(speech)
+
+    def check_claim(self, claim: str, *, claim_id: str) -> list[Verdict]:
+        """Check one claim sentence (a line of a claims file); a sentence with no figure gives ``[]``."""
+        return self._checker().check_text(clean(claim), claim_id)

@@ -8,12 +8,13 @@ through the domain glossary.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.normalize import clean, fold, has_diacritics, match_form
 from qa.glossary import Glossary
-from qa.numbers import COUNT_NOUNS, canonical_unit
+from qa.numbers import COUNT_NOUNS, Quantity, canonical_unit
 
 AnswerKind = Literal["quantity", "count", "percent", "money", "date", "person", "docref", "place", "text"]
 
@@ -28,6 +29,9 @@ _STOPWORDS = _QUESTION_WORDS | {
     "đã", "được", "có", "của", "và", "các", "những", "trong", "cho", "với", "về", "tại", "ở", "theo", "từ", "đến",
     "này", "đó", "một", "số", "the", "là", "hiện", "đạt", "bị", "để", "như", "thế", "vào", "còn", "lại",
     "sở", "năm", "tháng", "ngày", "thực", "hiện", "bao", "nhieu",
+    # a speech's own voice: pronouns, forms of address, praise ("chúng ta đã ...", "kính thưa các đồng chí")
+    "chúng", "ta", "tôi", "mình", "kính", "thưa", "đồng", "chí", "xin", "rất", "vui", "mừng", "đáng", "ghi", "nhận",
+    "tự", "hào", "hết", "sức", "quý", "vị", "đại", "biểu",
 }
 _EN_STOPWORDS = {
     "how", "many", "much", "what", "which", "who", "when", "where", "was", "were", "is", "are", "the", "a", "an",
@@ -208,3 +212,49 @@ def _anchors(form: str, *, english: bool) -> list[tuple[str, str, str]]:
             after = ""
         found.append((before, m.group(2), after))
     return found
+
+
+# the answer type and unit a figure of each kind calls for, when a claim states it
+_CLAIM_KINDS: dict[str, AnswerKind] = {
+    "area": "quantity", "length": "quantity", "mass": "quantity", "volume": "quantity",
+    "percent": "percent", "money": "money", "count": "count", "fraction": "count",
+    "date": "date", "code": "docref",
+}
+CHECKABLE_KINDS = frozenset(_CLAIM_KINDS)
+# "9 tháng", "3 năm": durations set the time frame of a claim; they are not its figures
+_DURATION_UNITS = frozenset({"tháng", "năm", "ngày", "quý", "tuần", "giờ", "phút", "months", "years", "days", "weeks"})
+
+
+def is_checkable(q: Quantity) -> bool:
+    """Whether a figure in a claim is one to check (not a year, a bare number or a duration)."""
+    return q.kind in CHECKABLE_KINDS and not (q.kind == "count" and q.unit in _DURATION_UNITS)
+
+
+def for_claim(text: str, figure: Quantity, others: Sequence[Quantity], glossary: Glossary) -> Question:
+    """The question a claimed figure answers: "cho thuê đất ... 66,4 ha" -> how many ha were leased.
+
+    Args:
+        text: the claim sentence.
+        figure: the figure to check (its span is in ``text``).
+        others: every checkable figure of the sentence (left out of the anchors: they are checked, not given).
+        glossary: for English claims.
+    """
+    text = clean(text)
+    english = glossary.is_english(text)
+    kind = _CLAIM_KINDS[figure.kind]
+    unit = figure.unit if kind in ("quantity", "count") else ("%" if kind == "percent" else "")
+    if kind == "money":
+        unit = "đồng"
+    bare = text[: figure.start] + " ; " + text[figure.end :]
+    if english:
+        vi_terms = [t for t in glossary.translate(bare) if canonical_unit(t) is None]
+        terms = _terms(" ; ".join(vi_terms), folded=False)
+    else:
+        terms = _terms(bare, folded=False)
+        unit_words = set(match_form(unit).split()) if kind == "count" else set()
+        terms = [t for t in terms if not (unit_words and set(t.split()) <= unit_words)]
+    given = text
+    for q in sorted(others, key=lambda q: -q.start):
+        given = given[: q.start] + " ; " + given[q.end :]
+    anchors = _anchors(fold(given) if english else match_form(given), english=english)
+    return Question(text, "en" if english else "vi", kind, unit, terms, anchors, text, False)

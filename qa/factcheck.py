@@ -1,0 +1,202 @@
+"""Speech fact-checking: every figure in a speech checked against the reports.
+
+A speech is split into sentences (underthesea); a sentence with a checkable figure (count,
+measure, percentage, money, date, fraction, document number) is a claim, and each of its figures
+is checked on its own: the figure becomes a question ("cho thuê đất ... 66,4 ha" -> how many ha were
+leased?), the answer machinery finds the report's figure that measures the same thing (same unit
+or counted noun, same clause topic), and the two are compared with ``qa.compare``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ingest import segment
+from ingest.normalize import clean
+from ingest.store import DocRecord
+from qa.answer import Candidate, Extractor, IdfFn, citation
+from qa.compare import matches
+from qa.glossary import Glossary
+from qa.numbers import Quantity, find_quantities
+from qa.question import for_claim, is_checkable
+from qa.records import Citation
+from qa.retrieve import Retriever
+
+VerdictKind = Literal["supported", "refuted", "not_found"]
+_SEVERITY = {"refuted": 2, "not_found": 1, "supported": 0}
+_TIE = 0.02  # candidates this close to the best are equally good readings of the report
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence of the speech that states at least one checkable figure.
+
+    Attributes:
+        id: position-based id ("1", "2", ...) or the caller's.
+        text: the sentence.
+        start: where it starts in the speech.
+        end: where it ends (exclusive).
+        figures: its checkable figures, spans relative to ``text``.
+    """
+
+    id: str
+    text: str
+    start: int
+    end: int
+    figures: list[Quantity]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The check of one figure of a claim.
+
+    Attributes:
+        id: ``"<claim id>.<figure number>"``.
+        claim: the claim sentence.
+        start: the claim's start in the speech.
+        end: the claim's end.
+        verdict: ``supported``, ``refuted`` or ``not_found``.
+        claimed: the figure as the speech words it.
+        reported: the report's figure as the report words it (``None`` when not found).
+        explanation: one line in Vietnamese.
+        citations: the evidence (same shape as an answer's).
+        figure_start: the figure's start in the speech.
+        figure_end: the figure's end.
+    """
+
+    id: str
+    claim: str
+    start: int
+    end: int
+    verdict: VerdictKind
+    claimed: str
+    reported: str | None
+    explanation: str
+    citations: list[Citation] = field(default_factory=list)
+    figure_start: int = 0
+    figure_end: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON shape of ``baocao check --json`` and ``POST /api/check``."""
+        return {
+            "id": self.id,
+            "claim": self.claim,
+            "start": self.start,
+            "end": self.end,
+            "verdict": self.verdict,
+            "claimed": self.claimed,
+            "reported": self.reported,
+            "explanation": self.explanation,
+            "citations": [c.as_json() for c in self.citations],
+            "figure_start": self.figure_start,
+            "figure_end": self.figure_end,
+        }
+
+
+def claim_verdict(verdicts: Sequence[Verdict]) -> Verdict | None:
+    """The verdict that decides a whole claim: any refuted figure, else any not found, else supported."""
+    return max(verdicts, key=lambda v: _SEVERITY[v.verdict], default=None)
+
+
+def split_claims(speech: str, *, lang: str = "vi") -> list[Claim]:
+    """The sentences of a speech that state checkable figures, with their spans in the speech."""
+    claims: list[Claim] = []
+    pos = 0
+    for paragraph in speech.split("\n"):
+        offset = pos
+        pos += len(paragraph) + 1
+        for start, end in segment.sentence_spans(paragraph):
+            text = paragraph[start:end]
+            figures = [q for q in find_quantities(text, lang=lang) if is_checkable(q)]
+            if figures:
+                claims.append(Claim(str(len(claims) + 1), text, offset + start, offset + end, figures))
+    return claims
+
+
+class Checker:
+    """Checks claims against one index."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        glossary: Glossary,
+        *,
+        idf: IdfFn,
+        manifest: Callable[[], dict[str, DocRecord]],
+        doc_text: Callable[[str], str],
+        min_score: float,
+        tolerance_pct: float,
+        top_k: int,
+    ) -> None:
+        self.retriever = retriever
+        self.glossary = glossary
+        self.idf = idf
+        self.manifest = manifest
+        self.doc_text = doc_text
+        self.min_score = min_score
+        self.tolerance_pct = tolerance_pct
+        self.top_k = top_k
+
+    def check_speech(self, speech: str) -> list[Verdict]:
+        """Every figure of every claim in a speech, checked, in the speech's order."""
+        speech = clean(speech) if "\r" in speech else speech
+        lang = "en" if self.glossary.is_english(speech[:2000]) else "vi"
+        return [v for claim in split_claims(speech, lang=lang) for v in self.check_claim(claim, lang=lang)]
+
+    def check_text(self, text: str, claim_id: str) -> list[Verdict]:
+        """Check one claim given as text (a line of a claims file); no figure -> no verdicts."""
+        lang = "en" if self.glossary.is_english(text) else "vi"
+        figures = [q for q in find_quantities(text, lang=lang) if is_checkable(q)]
+        if not figures:
+            return []
+        return self.check_claim(Claim(claim_id, text, 0, len(text), figures), lang=lang)
+
+    def check_claim(self, claim: Claim, *, lang: str = "vi") -> list[Verdict]:
+        """Check each figure of a claim against the reports."""
+        manifest = self.manifest()
+        verdicts = []
+        hits = None
+        for n, figure in enumerate(claim.figures, 1):
+            question = for_claim(claim.text, figure, claim.figures, self.glossary)
+            if hits is None:
+                hits = self.retriever.search(question, self.top_k)
+            found = Extractor(question, self.idf, manifest).candidates(hits, self.doc_text)
+            found = [c for c in found if c.score >= self.min_score]
+            verdicts.append(self._judge(claim, f"{claim.id}.{n}", figure, found, manifest, lang))
+        return verdicts
+
+    def _judge(
+        self, claim: Claim, vid: str, figure: Quantity, found: list[Candidate],
+        manifest: dict[str, DocRecord], lang: str,
+    ) -> Verdict:
+        base = dict(
+            id=vid, claim=claim.text, start=claim.start, end=claim.end, claimed=figure.text,
+            figure_start=claim.start + figure.start, figure_end=claim.start + figure.end,
+        )
+        if not found:
+            return Verdict(verdict="not_found", reported=None,
+                           explanation=f"Không tìm thấy trong các báo cáo số liệu nào đo điều này ({figure.text}).",
+                           **base)  # type: ignore[arg-type]
+        best = found[0]
+        contenders = [c for c in found if c.score >= best.score - _TIE]
+        for c in contenders:
+            reported = _quantity_of(c)
+            if reported is not None and matches(figure, reported, tolerance_pct=self.tolerance_pct, lang=lang):
+                return Verdict(verdict="supported", reported=c.text.strip(),
+                               explanation=f"Đúng: báo cáo ghi {c.text.strip()}, phát biểu ghi {figure.text}.",
+                               citations=[self._cite(c, manifest)], **base)  # type: ignore[arg-type]
+        return Verdict(verdict="refuted", reported=best.text.strip(),
+                       explanation=f"Sai: báo cáo ghi {best.text.strip()}, phát biểu ghi {figure.text}.",
+                       citations=[self._cite(best, manifest)], **base)  # type: ignore[arg-type]
+
+    def _cite(self, c: Candidate, manifest: dict[str, DocRecord]) -> Citation:
+        doc = c.hit.chunk.doc_id
+        return citation(c.hit, manifest.get(doc), self.doc_text(doc), answer=(c.start, c.end), score=c.score)
+
+
+def _quantity_of(c: Candidate) -> Quantity | None:
+    found = find_quantities(c.text)
+    return found[0] if found else None
+
