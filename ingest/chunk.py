@@ -11,6 +11,7 @@ A chunk never cuts a sentence, and its span points into the document's display t
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ingest import segment
@@ -19,6 +20,7 @@ from ingest.normalize import clean
 from ingest.records import Chunk, Document, Loaded, Section
 
 _DOC_ID_CHARS = 16
+_WORDLIKE = re.compile(r"\w")
 
 
 def document_id(content: bytes) -> str:
@@ -89,6 +91,8 @@ def chunk_document(doc: Document, *, window_sentences: int) -> list[Chunk]:
             spans.append((section.start, section.end, heading, section.origin))
             continue
         for start, end in segment.sentence_spans(body):
+            if not _WORDLIKE.search(body[start:end]):
+                continue  # "/.", "---": nothing a question could be about
             spans.append((section.start + start, section.start + end, heading, section.origin))
     chunks = []
     for i, (start, end, under, origin) in enumerate(spans):

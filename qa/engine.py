@@ -68,7 +68,9 @@ class Engine:
             )
         full = resolve(question, history)
         analysed = analyse(full, self.glossary)
-        hits = self.retriever.search(analysed, max(self.settings.top_k, 12), mode=mode, filters=filters)
+        hits = self.retriever.search(
+            analysed, self.settings.candidates, mode=mode, filters=filters, depth=self.settings.retrieval_depth
+        )
         lexical = self.index.lexical()
         answer = answer_question(
             analysed,
@@ -91,7 +93,8 @@ class Engine:
             doc_text=self._doc_text,
             min_score=self.settings.answer_min_score,
             tolerance_pct=self.settings.approx_tolerance_pct,
-            top_k=max(self.settings.top_k, 12),
+            top_k=self.settings.candidates,
+            depth=self.settings.retrieval_depth,
         )
 
     def check(self, speech: str) -> list[Verdict]:

@@ -129,6 +129,7 @@ class Checker:
         min_score: float,
         tolerance_pct: float,
         top_k: int,
+        depth: int,
     ) -> None:
         self.retriever = retriever
         self.glossary = glossary
@@ -138,6 +139,7 @@ class Checker:
         self.min_score = min_score
         self.tolerance_pct = tolerance_pct
         self.top_k = top_k
+        self.depth = depth
 
     def check_speech(self, speech: str) -> list[Verdict]:
         """Every figure of every claim in a speech, checked, in the speech's order."""
@@ -161,7 +163,7 @@ class Checker:
         for n, figure in enumerate(claim.figures, 1):
             question = for_claim(claim.text, figure, claim.figures, self.glossary)
             if hits is None:
-                hits = self.retriever.search(question, self.top_k)
+                hits = self.retriever.search(question, self.top_k, depth=self.depth)
             found = Extractor(question, self.idf, manifest).candidates(hits, self.doc_text)
             found = [c for c in found if c.score >= self.min_score]
             verdicts.append(self._judge(claim, f"{claim.id}.{n}", figure, found, manifest, lang))

@@ -33,6 +33,12 @@ _STOPWORDS = _QUESTION_WORDS | {
     "chúng", "ta", "tôi", "mình", "kính", "thưa", "đồng", "chí", "xin", "rất", "vui", "mừng", "đáng", "ghi", "nhận",
     "tự", "hào", "hết", "sức", "quý", "vị", "đại", "biểu",
 }
+# without diacritics many syllables collide ("số" and "sơ" are both "so", "tại" and "tài" both "tai"):
+# only function words whose bare form is still unambiguous enough are dropped
+_FOLDED_STOPWORDS = {
+    "bao", "nhieu", "la", "gi", "nao", "ai", "dau", "khi", "duoc", "cua", "va", "cac", "nhung", "trong", "cho",
+    "voi", "the", "de", "nhu", "vao", "con", "thi", "sao", "nam", "thang", "ngay", "chung", "toi",
+}
 _EN_STOPWORDS = {
     "how", "many", "much", "what", "which", "who", "when", "where", "was", "were", "is", "are", "the", "a", "an",
     "of", "in", "on", "to", "for", "by", "did", "do", "does", "has", "have", "had", "be", "been", "with", "and",
@@ -170,7 +176,7 @@ def _terms(text: str, *, folded: bool) -> list[str]:
     """
     form = fold(text) if folded else match_form(text)
     form = _TIME_PHRASE.sub(" ; ", form)
-    stop = {fold(w) for w in _STOPWORDS} if folded else _STOPWORDS
+    stop = _FOLDED_STOPWORDS if folded else _STOPWORDS
     question_words = {fold(w) for w in _QUESTION_WORDS} if folded else _QUESTION_WORDS
     terms: list[str] = []
     for phrase in re.split(r"[;,.?!:()]", form):
@@ -245,6 +251,9 @@ def for_claim(text: str, figure: Quantity, others: Sequence[Quantity], glossary:
     unit = figure.unit if kind in ("quantity", "count") else ("%" if kind == "percent" else "")
     if kind == "money":
         unit = "đồng"
+    if english and kind == "count" and unit:
+        # "22 organizations" counts what the report calls "tổ chức"
+        unit = next((match_form(t) for t in glossary.translate(unit)), unit)
     bare = text[: figure.start] + " ; " + text[figure.end :]
     if english:
         vi_terms = [t for t in glossary.translate(bare) if canonical_unit(t) is None]

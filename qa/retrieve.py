@@ -118,9 +118,11 @@ class Retriever:
 
 def _query_tokens(question: Question) -> list[str]:
     if question.lang == "en":
-        # the glossary's Vietnamese terms, two-syllable pairs joined as the index joins words
+        # the glossary's Vietnamese terms, two-syllable pairs joined as the index joins words,
+        # and the unit the answer must carry ("ha"), which an English question names in English
         tokens = [t.replace(" ", "_") for t in question.terms]
-        return tokens + [t for term in question.terms for t in term.split()]
+        unit = [question.unit] if question.unit and question.unit.isalpha() and question.unit != "area" else []
+        return tokens + [t for term in question.terms for t in term.split()] + unit
     if question.folded:
         return [fold(t) for t in lexical_tokens(question.text)]
     return lexical_tokens(question.text)
