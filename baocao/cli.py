@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="add files or folders to the index (unchanged files are skipped)")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt .md .docx .pdf .html files or folders")
+    p.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help=".txt .md .docx .pdf .html files or folders"
+    )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--max-file-mb", type=float, help=Settings.help()["max_file_mb"] + " (default 50)")
     _common(p)
@@ -48,21 +50,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="ask a question of the reports (Vietnamese or English)")
     p.add_argument("question", nargs="?", help='e.g. "Cho thuê đất bao nhiêu ha?"')
-    p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
-                   help="ask every question of a JSON-lines file (fields: question, optional id); one answer line each")
+    p.add_argument(
+        "--questions",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="ask every question of a JSON-lines file (fields: question, optional id); one answer line each",
+    )
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
-    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid", help="retrieval mode (default hybrid)")
-    p.add_argument("--doc", action="append", default=[], metavar="ID", help="only these documents (repeatable)")
+    p.add_argument(
+        "--mode",
+        choices=["hybrid", "dense", "bm25"],
+        default="hybrid",
+        help="retrieval mode (default hybrid)",
+    )
+    p.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only these documents (repeatable)"
+    )
     p.add_argument("--period", default="", help='only reports of this period, e.g. "9 tháng đầu năm 2021"')
     _common(p)
     p.set_defaults(run=_cmd_ask)
 
     p = sub.add_parser("check", help="check every figure of a speech against the reports")
     p.add_argument("speech", nargs="?", help="a .txt or .docx file, or - for standard input")
-    p.add_argument("--claims", type=Path, metavar="FILE.jsonl",
-                   help="check each claim of a JSON-lines file (fields: claim, optional id); one verdict line each")
-    p.add_argument("--json", action="store_true", help="print JSON (a list; one line per claim with --claims)")
-    p.add_argument("--format", choices=["table", "md"], default="table", help="table (default) or a Markdown report")
+    p.add_argument(
+        "--claims",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="check each claim of a JSON-lines file (fields: claim, optional id); one verdict line each",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print JSON (a list; one line per claim with --claims)"
+    )
+    p.add_argument(
+        "--format", choices=["table", "md"], default="table", help="table (default) or a Markdown report"
+    )
     _common(p)
     p.set_defaults(run=_cmd_check)
 
@@ -154,7 +175,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(answer.answer)
         for c in answer.citations:
-            print(f"  {c.quote}\n    — {c.title} ({c.filename}, câu {c.sentence + 1}, ký tự {c.start}-{c.end})")
+            print(
+                f"  {c.quote}\n    — {c.title} ({c.filename}, câu {c.sentence + 1}, ký tự {c.start}-{c.end})"
+            )
     return 0
 
 
@@ -173,11 +196,16 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             checks = engine.check_claim(text, claim_id=cid or str(n))
             decisive = claim_verdict(checks)
             line: dict[str, Any] = {
-                "id": cid, "claim": text, "start": 0, "end": len(text),
+                "id": cid,
+                "claim": text,
+                "start": 0,
+                "end": len(text),
                 "verdict": decisive.verdict if decisive else "not_found",
                 "claimed": decisive.claimed if decisive else None,
                 "reported": decisive.reported if decisive else None,
-                "explanation": decisive.explanation if decisive else "Câu này không nêu số liệu nào để kiểm chứng.",
+                "explanation": decisive.explanation
+                if decisive
+                else "Câu này không nêu số liệu nào để kiểm chứng.",
                 "citations": [c.as_json() for v in checks for c in v.citations],
                 "checks": [v.as_json() for v in checks],
             }
@@ -226,7 +254,9 @@ def _read_jsonl(path: Path, field: str) -> list[tuple[str | None, str]]:
             obj = json.loads(line)
             text = obj[field]
         except (json.JSONDecodeError, KeyError, TypeError):
-            raise QuestionError(f"'{path}' line {n} is not a JSON object with a {field!r} field; fix that line") from None
+            raise QuestionError(
+                f"'{path}' line {n} is not a JSON object with a {field!r} field; fix that line"
+            ) from None
         items.append((None if obj.get("id") is None else str(obj["id"]), str(text)))
     return items
 
@@ -273,7 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"baocao: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("baocao: interrupted; run the same command again to finish (nothing half-done is kept)", file=sys.stderr)
+        print(
+            "baocao: interrupted; run the same command again to finish (nothing half-done is kept)",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -47,7 +47,9 @@ class MissingExtraError(BaocaoError):
     """An optional dependency is needed for the feature asked for."""
 
     def __init__(self, feature: str, extra: str) -> None:
-        super().__init__(f"{feature} needs an optional dependency; install it with: pip install 'baocao[{extra}]'")
+        super().__init__(
+            f"{feature} needs an optional dependency; install it with: pip install 'baocao[{extra}]'"
+        )
 
 
 class QuestionError(BaocaoError):

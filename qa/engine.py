@@ -9,8 +9,8 @@ from functools import lru_cache
 from baocao.errors import QuestionError
 from baocao.settings import Settings
 from ingest.index import Index
-from qa.answer import answer_question
 from ingest.normalize import clean
+from qa.answer import answer_question
 from qa.conversation import resolve
 from qa.factcheck import Checker, Verdict
 from qa.glossary import Glossary
@@ -69,7 +69,11 @@ class Engine:
         full = resolve(question, history)
         analysed = analyse(full, self.glossary)
         hits = self.retriever.search(
-            analysed, self.settings.candidates, mode=mode, filters=filters, depth=self.settings.retrieval_depth
+            analysed,
+            self.settings.candidates,
+            mode=mode,
+            filters=filters,
+            depth=self.settings.retrieval_depth,
         )
         lexical = self.index.lexical()
         answer = answer_question(

@@ -170,28 +170,45 @@ class Checker:
         return verdicts
 
     def _judge(
-        self, claim: Claim, vid: str, figure: Quantity, found: list[Candidate],
-        manifest: dict[str, DocRecord], lang: str,
+        self,
+        claim: Claim,
+        vid: str,
+        figure: Quantity,
+        found: list[Candidate],
+        manifest: dict[str, DocRecord],
+        lang: str,
     ) -> Verdict:
-        base = dict(
-            id=vid, claim=claim.text, start=claim.start, end=claim.end, claimed=figure.text,
-            figure_start=claim.start + figure.start, figure_end=claim.start + figure.end,
-        )
+        def verdict(kind: VerdictKind, reported: Candidate | None, explanation: str) -> Verdict:
+            return Verdict(
+                id=vid,
+                claim=claim.text,
+                start=claim.start,
+                end=claim.end,
+                verdict=kind,
+                claimed=figure.text,
+                reported=reported.text.strip() if reported else None,
+                explanation=explanation,
+                citations=[self._cite(reported, manifest)] if reported else [],
+                figure_start=claim.start + figure.start,
+                figure_end=claim.start + figure.end,
+            )
+
         if not found:
-            return Verdict(verdict="not_found", reported=None,
-                           explanation=f"Không tìm thấy trong các báo cáo số liệu nào đo điều này ({figure.text}).",
-                           **base)  # type: ignore[arg-type]
+            return verdict(
+                "not_found",
+                None,
+                f"Không tìm thấy trong các báo cáo số liệu nào đo điều này ({figure.text}).",
+            )
         best = found[0]
-        contenders = [c for c in found if c.score >= best.score - _TIE]
-        for c in contenders:
+        for c in (c for c in found if c.score >= best.score - _TIE):
             reported = _quantity_of(c)
-            if reported is not None and matches(figure, reported, tolerance_pct=self.tolerance_pct, lang=lang):
-                return Verdict(verdict="supported", reported=c.text.strip(),
-                               explanation=f"Đúng: báo cáo ghi {c.text.strip()}, phát biểu ghi {figure.text}.",
-                               citations=[self._cite(c, manifest)], **base)  # type: ignore[arg-type]
-        return Verdict(verdict="refuted", reported=best.text.strip(),
-                       explanation=f"Sai: báo cáo ghi {best.text.strip()}, phát biểu ghi {figure.text}.",
-                       citations=[self._cite(best, manifest)], **base)  # type: ignore[arg-type]
+            if reported is not None and matches(
+                figure, reported, tolerance_pct=self.tolerance_pct, lang=lang
+            ):
+                return verdict(
+                    "supported", c, f"Đúng: báo cáo ghi {c.text.strip()}, phát biểu ghi {figure.text}."
+                )
+        return verdict("refuted", best, f"Sai: báo cáo ghi {best.text.strip()}, phát biểu ghi {figure.text}.")
 
     def _cite(self, c: Candidate, manifest: dict[str, DocRecord]) -> Citation:
         doc = c.hit.chunk.doc_id
@@ -201,4 +218,3 @@ class Checker:
 def _quantity_of(c: Candidate) -> Quantity | None:
     found = find_quantities(c.text)
     return found[0] if found else None
-

@@ -14,7 +14,11 @@ def markdown_report(verdicts: Sequence[Verdict], *, title: str = "Kết quả ki
     counts = {k: sum(v.verdict == k for v in verdicts) for k in VERDICT_LABELS}
     lines = [f"# {title}", ""]
     lines.append(", ".join(f"{VERDICT_LABELS[k]}: {n}" for k, n in counts.items()))
-    lines += ["", "| # | Nội dung phát biểu | Số liệu phát biểu | Kết luận | Số liệu báo cáo | Nguồn |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| # | Nội dung phát biểu | Số liệu phát biểu | Kết luận | Số liệu báo cáo | Nguồn |",
+        "|---|---|---|---|---|---|",
+    ]
     for v in verdicts:
         source = ""
         if v.citations:

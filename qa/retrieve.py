@@ -92,12 +92,18 @@ class Retriever:
         if not allowed:
             return []
         depth = depth or 3 * k
-        restrict = sorted(allowed) if filters and (filters.doc_ids or filters.period or filters.issuer) else None
+        restrict = (
+            sorted(allowed) if filters and (filters.doc_ids or filters.period or filters.issuer) else None
+        )
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("dense", "hybrid"):
             vector = self.index.embedder.embed_query(question.query)
-            dense = [(c, s) for c, s in self.index.store.dense_query(vector, depth + 8, restrict) if c.split(":")[0] in allowed]
+            dense = [
+                (c, s)
+                for c, s in self.index.store.dense_query(vector, depth + 8, restrict)
+                if c.split(":")[0] in allowed
+            ]
             dense = dense[:depth]
         if mode in ("bm25", "hybrid"):
             lexical = self.index.lexical().search(
@@ -111,9 +117,7 @@ class Retriever:
         chunks = self.index.store.get_chunks(best)
         dense_of = dict(dense)
         lexical_of = dict(lexical)
-        return [
-            Hit(chunks[c], fused[c], dense_of.get(c), lexical_of.get(c)) for c in best if c in chunks
-        ]
+        return [Hit(chunks[c], fused[c], dense_of.get(c), lexical_of.get(c)) for c in best if c in chunks]
 
 
 def _query_tokens(question: Question) -> list[str]:
@@ -121,7 +125,9 @@ def _query_tokens(question: Question) -> list[str]:
         # the glossary's Vietnamese terms, two-syllable pairs joined as the index joins words,
         # and the unit the answer must carry ("ha"), which an English question names in English
         tokens = [t.replace(" ", "_") for t in question.terms]
-        unit = [question.unit] if question.unit and question.unit.isalpha() and question.unit != "area" else []
+        unit = (
+            [question.unit] if question.unit and question.unit.isalpha() and question.unit != "area" else []
+        )
         return tokens + [t for term in question.terms for t in term.split()] + unit
     if question.folded:
         return [fold(t) for t in lexical_tokens(question.text)]

@@ -59,7 +59,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail("the 'chroma' command is missing; it comes with chromadb (make install)")
     port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    log = open(path / "server.log", "wb")
+    log = open(path / "server.log", "wb")  # noqa: SIM115 - open for the server's whole life
     proc = subprocess.Popen(
         [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path / "db")],
         stdout=log,

@@ -28,7 +28,14 @@ def test_spans_point_at_sentences_and_never_cut_one() -> None:
 
 
 def test_headings_are_carried() -> None:
-    doc = _doc([Block("I. KẾT QUẢ", "heading"), Block("Câu một. Câu hai."), Block("II. NHIỆM VỤ", "heading"), Block("Câu ba.")])
+    doc = _doc(
+        [
+            Block("I. KẾT QUẢ", "heading"),
+            Block("Câu một. Câu hai."),
+            Block("II. NHIỆM VỤ", "heading"),
+            Block("Câu ba."),
+        ]
+    )
     chunks = chunk_document(doc, window_sentences=1)
     by_text = {c.text: c for c in chunks}
     assert by_text["Câu hai."].heading == "I. KẾT QUẢ"

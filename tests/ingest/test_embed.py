@@ -38,7 +38,9 @@ def test_sentence_transformers_backend_offline(
     embedder = make_embedder(f"st:{minilm_path}")
     assert embedder.dim == 384
     assert embedder.name.startswith("st:")
-    vectors = embedder.embed_passages(["Land was leased to 22 organizations.", "Waste collection reached 98%."])
+    vectors = embedder.embed_passages(
+        ["Land was leased to 22 organizations.", "Waste collection reached 98%."]
+    )
     assert vectors.shape == (2, 384)
     query = embedder.embed_query("what was the waste collection rate")
     assert vectors[1] @ query > vectors[0] @ query

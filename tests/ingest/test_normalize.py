@@ -23,7 +23,14 @@ def test_clean(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("hoà", "hòa"), ("Uỷ ban", "Ủy ban"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("hoàn", "hoàn"), ("quý", "quý")],
+    [
+        ("hoà", "hòa"),
+        ("Uỷ ban", "Ủy ban"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("hoàn", "hoàn"),
+        ("quý", "quý"),
+    ],
     ids=["hoa", "uy-ban", "thuy", "khoe", "final-consonant", "qu-y"],
 )
 def test_tone_placement_unified_for_matching(old: str, new: str) -> None:

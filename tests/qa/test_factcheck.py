@@ -13,7 +13,11 @@ from qa import Engine
 from qa.factcheck import claim_verdict, split_claims
 from tests.conftest import ROOT, SHARED
 
-CLAIMS = [json.loads(line) for line in (SHARED / "eval" / "seed_claims.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+CLAIMS = [
+    json.loads(line)
+    for line in (SHARED / "eval" / "seed_claims.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 
 
 def _check(engine: Engine, gold: dict) -> None:  # type: ignore[type-arg]
@@ -96,7 +100,9 @@ def test_claim_splitting_keeps_spans_and_skips_sentences_without_figures() -> No
 
 
 def test_english_claim(engine: Engine) -> None:
-    checks = engine.check_claim("The department leased land to 22 organizations covering 66.4 hectares.", claim_id="e1")
+    checks = engine.check_claim(
+        "The department leased land to 22 organizations covering 66.4 hectares.", claim_id="e1"
+    )
     assert [v.verdict for v in checks] == ["supported", "supported"]
     wrong = engine.check_claim("The household solid waste collection rate reached 99%.", claim_id="e2")
     assert [v.verdict for v in wrong] == ["refuted"]
@@ -107,12 +113,36 @@ def test_cli_check_formats(engine: Engine, tmp_path: Path) -> None:
     speech = tmp_path / "speech.txt"
     speech.write_text(SPEECH, encoding="utf-8")
     settings = engine.settings
-    args = ["--data-dir", str(settings.data_dir)] + (["--chroma-url", settings.chroma_url, "--collection", settings.collection] if settings.chroma_url else [])
-    out = subprocess.run([sys.executable, "-m", "baocao.cli", "check", str(speech), "--json", *args],
-                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    args = ["--data-dir", str(settings.data_dir)] + (
+        ["--chroma-url", settings.chroma_url, "--collection", settings.collection]
+        if settings.chroma_url
+        else []
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "baocao.cli", "check", str(speech), "--json", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     items = json.loads(out)
-    assert {"id", "claim", "start", "end", "verdict", "claimed", "reported", "explanation", "citations"} <= set(items[0])
-    md = subprocess.run([sys.executable, "-m", "baocao.cli", "check", str(speech), "--format", "md", *args],
-                        capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert {
+        "id",
+        "claim",
+        "start",
+        "end",
+        "verdict",
+        "claimed",
+        "reported",
+        "explanation",
+        "citations",
+    } <= set(items[0])
+    md = subprocess.run(
+        [sys.executable, "-m", "baocao.cli", "check", str(speech), "--format", "md", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     assert md.startswith("# Kết quả kiểm chứng phát biểu")
     assert "| Sai | 12 tổ chức |" in md
