@@ -94,7 +94,10 @@ class SentenceTransformerEmbedder:
             ) from None
         # sentence-transformers 6 renamed get_sentence_embedding_dimension; accept both
         dimension: Any = getattr(self._model, "get_embedding_dimension", None)
-        self.dim = int((dimension or self._model.get_sentence_embedding_dimension)())
+        size = (dimension or self._model.get_sentence_embedding_dimension)()
+        if not size:
+            raise SettingsError(f"the model '{model}' does not say its embedding size; use a sentence-embedding model")
+        self.dim = int(size)
         self.name = f"st:{Path(model).name if Path(model).exists() else model}"
         self._e5 = "e5" in model.lower()
 
