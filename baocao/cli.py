@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from baocao.errors import BaocaoError, QuestionError
+from baocao.errors import BaocaoError, QuestionError, SettingsError
 from baocao.settings import Settings
 
 _DESCRIPTION = """\
@@ -101,8 +101,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web page on 127.0.0.1")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--auth-file", type=Path, help=Settings.help()["auth_file"] + " (see 'baocao users add')")
+    p.add_argument("--no-auth", action="store_true", help="serve without a login even on a non-loopback address")
+    p.add_argument("--max-upload-mb", type=float, help=Settings.help()["max_upload_mb"] + " (default 50)")
     _common(p)
     p.set_defaults(run=_cmd_serve)
+
+    p = sub.add_parser("users", help="manage the users of the web page")
+    users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    q = users.add_parser("add", help="add a user (or change a password); asks for the password")
+    q.add_argument("name", help="user name")
+    q.add_argument("--auth-file", type=Path, help="the auth file to write (default: BAOCAO_AUTH_FILE)")
+    q.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    q.set_defaults(run=_cmd_users_add)
+
+    p = sub.add_parser("eval", help="score the system on gold sets and benchmarks (see 'baocao eval -h')")
+    from eval.cli import add_commands
+
+    add_commands(p, _common)
     return parser
 
 
@@ -110,7 +126,10 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | os._Enviro
     """Settings from the environment, then the command's flags."""
     overrides: dict[str, Any] = {
         name: getattr(args, name, None)
-        for name in ("data_dir", "chroma_url", "collection", "embedder", "embed_cache_dir", "max_file_mb")
+        for name in (
+            "data_dir", "chroma_url", "collection", "embedder", "embed_cache_dir", "max_file_mb",
+            "auth_file", "max_upload_mb",
+        )
     }
     if getattr(args, "no_progress", False):
         overrides["progress"] = False
@@ -288,7 +307,26 @@ def _cmd_docs_remove(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import serve
 
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, no_auth=args.no_auth)
+    return 0
+
+
+def _cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.auth import add_user
+
+    path = args.auth_file or settings.auth_file
+    if path is None:
+        raise SettingsError("give --auth-file FILE or set BAOCAO_AUTH_FILE")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(f"Mật khẩu cho {args.name}: ")
+        if getpass.getpass("Nhập lại: ") != password:
+            raise SettingsError("the two passwords differ; run the command again")
+    add_user(path, args.name, password)
+    print(f"user {args.name!r} saved in {path}")
     return 0
 
 
