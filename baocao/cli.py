@@ -102,10 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth-file", type=Path, help=Settings.help()["auth_file"] + " (see 'baocao users add')")
-    p.add_argument("--no-auth", action="store_true", help="serve without a login even on a non-loopback address")
+    p.add_argument(
+        "--no-auth", action="store_true", help="serve without a login even on a non-loopback address"
+    )
     p.add_argument("--max-upload-mb", type=float, help=Settings.help()["max_upload_mb"] + " (default 50)")
     _common(p)
     p.set_defaults(run=_cmd_serve)
+
+    p = sub.add_parser("backup", help="copy the index to a new folder (writers wait; readers go on)")
+    p.add_argument("dest", type=Path, help="a folder that does not exist yet")
+    _common(p)
+    p.set_defaults(run=_cmd_backup)
+    p = sub.add_parser("restore", help="replace the index with a backup")
+    p.add_argument("src", type=Path, help="a folder written by 'baocao backup'")
+    _common(p)
+    p.set_defaults(run=_cmd_restore)
 
     p = sub.add_parser("users", help="manage the users of the web page")
     users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
@@ -127,8 +138,14 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | os._Enviro
     overrides: dict[str, Any] = {
         name: getattr(args, name, None)
         for name in (
-            "data_dir", "chroma_url", "collection", "embedder", "embed_cache_dir", "max_file_mb",
-            "auth_file", "max_upload_mb",
+            "data_dir",
+            "chroma_url",
+            "collection",
+            "embedder",
+            "embed_cache_dir",
+            "max_file_mb",
+            "auth_file",
+            "max_upload_mb",
         )
     }
     if getattr(args, "no_progress", False):
@@ -308,6 +325,21 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import serve
 
     serve(settings, host=args.host, port=args.port, no_auth=args.no_auth)
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.backup import backup
+
+    print(f"backup written to {backup(settings, args.dest)}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.backup import restore
+
+    restore(settings, args.src)
+    print(f"index in {settings.data_dir} restored from {args.src}")
     return 0
 
 

@@ -44,7 +44,9 @@ class Settings:
     max_question_chars: int = _setting(2000, "longer questions are refused")
     max_speech_chars: int = _setting(100_000, "longer speeches are refused (check them in parts)")
     progress: bool = _setting(True, "show progress bars on long work")
-    auth_file: Path | None = _setting(None, "file of user names and salted password hashes that protects the web page and API")
+    auth_file: Path | None = _setting(
+        None, "file of user names and salted password hashes that protects the web page and API"
+    )
     max_upload_mb: float = _setting(50.0, "uploads larger than this are refused by the web page")
     concurrency: int = _setting(4, "requests the web page serves at once")
 

@@ -96,7 +96,9 @@ class SentenceTransformerEmbedder:
         dimension: Any = getattr(self._model, "get_embedding_dimension", None)
         size = (dimension or self._model.get_sentence_embedding_dimension)()
         if not size:
-            raise SettingsError(f"the model '{model}' does not say its embedding size; use a sentence-embedding model")
+            raise SettingsError(
+                f"the model '{model}' does not say its embedding size; use a sentence-embedding model"
+            )
         self.dim = int(size)
         self.name = f"st:{Path(model).name if Path(model).exists() else model}"
         self._e5 = "e5" in model.lower()

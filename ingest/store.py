@@ -127,7 +127,7 @@ class Store:
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             if writable:
-                lock_fd = _take_writer_lock(settings.data_dir)
+                lock_fd = take_writer_lock(settings.data_dir)
             client = _embedded_client(settings.data_dir)
         try:
             stored = _ensure_collections(client, name, provenance)
@@ -354,7 +354,12 @@ def _http_client(url: str) -> Any:
         ) from exc
 
 
-def _take_writer_lock(data_dir: Path) -> int:
+def take_writer_lock(data_dir: Path) -> int:
+    """Take the writer lock of an embedded data dir; returns its file descriptor (close it to release).
+
+    Raises:
+        LockedError: another process holds it.
+    """
     fd = os.open(data_dir / _LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -16,7 +16,7 @@ from qa.factcheck import Checker, Verdict
 from qa.glossary import Glossary
 from qa.question import analyse
 from qa.records import Answer
-from qa.retrieve import Filters, Mode, Retriever
+from qa.retrieve import Filters, Hit, Mode, Retriever
 
 
 class Engine:
@@ -86,6 +86,15 @@ class Engine:
             asked=question,
         )
         return replace(answer, id=qid) if qid is not None else answer
+
+    def retrieve(
+        self, question: str, *, mode: Mode = "hybrid", k: int | None = None, history: Sequence[str] = ()
+    ) -> list[Hit]:
+        """The sentences retrieval ranks for a question, best first (for eval and "related" lists)."""
+        analysed = analyse(resolve(question, history), self.glossary)
+        return self.retriever.search(
+            analysed, k or self.settings.top_k, mode=mode, depth=self.settings.retrieval_depth
+        )
 
     def _checker(self) -> Checker:
         lexical = self.index.lexical()

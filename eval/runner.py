@@ -1,0 +1,264 @@
+"""Running gold sets through the engine: per-item results and their metrics, per retrieval mode."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eval import metrics
+from qa.engine import Engine
+from qa.retrieve import Mode
+
+RANK_DEPTH = 10
+
+
+@dataclass
+class ItemResult:
+    """One gold item as the system answered it."""
+
+    id: str
+    question: str
+    expected: Any
+    got: Any
+    correct: bool
+    evidence_ok: bool
+    latency_ms: float
+    retrieved: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Run:
+    """The results of one gold set in one mode, with its metrics."""
+
+    kind: str
+    mode: str
+    items: list[ItemResult]
+    metrics: dict[str, float]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The objects of a JSON-lines file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _ranks(
+    engine: Engine, question: str, mode: Mode, matches_sentence: Any, doc: str | None
+) -> tuple[int | None, int | None, list[str]]:
+    hits = engine.retrieve(question, mode=mode, k=RANK_DEPTH)
+    sentence_rank = next((i + 1 for i, h in enumerate(hits) if matches_sentence(h.chunk.text)), None)
+    doc_rank = None
+    if doc is not None:
+        manifest = engine.index.manifest()
+        doc_rank = next(
+            (
+                i + 1
+                for i, h in enumerate(hits)
+                if manifest.get(h.chunk.doc_id) and manifest[h.chunk.doc_id].filename == doc
+            ),
+            None,
+        )
+    return sentence_rank, doc_rank, [h.chunk.text for h in hits[:5]]
+
+
+def _rank_metrics(prefix: str, ranks: Sequence[int | None]) -> dict[str, float]:
+    n = max(len(ranks), 1)
+    return {
+        f"{prefix}_hit@1": sum(1 for r in ranks if r is not None and r <= 1) / n,
+        f"{prefix}_hit@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+        f"{prefix}_mrr": sum(1.0 / r for r in ranks if r is not None) / n,
+    }
+
+
+def run_qa(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
+    """Ask every gold question; score answers, abstentions, citations and retrieval."""
+    items: list[ItemResult] = []
+    sentence_ranks: list[int | None] = []
+    doc_ranks: list[int | None] = []
+    for g in gold:
+        started = time.perf_counter()
+        answer = engine.ask(g["question"], mode=mode)
+        latency = (time.perf_counter() - started) * 1000
+        should_abstain = g.get("answer") is None
+        if should_abstain:
+            correct = answer.abstained
+        elif answer.abstained:
+            correct = False
+        elif g.get("value") is not None:
+            correct = metrics.numeric_match(answer.value, answer.unit, g["value"], g.get("unit"))
+        else:
+            correct = _contains(answer.answer, g["answer"])
+        evidence_ok = should_abstain or metrics.citation_correct(
+            [c.quote for c in answer.citations], g.get("evidence")
+        )
+        evidence = g.get("evidence")
+        if evidence:
+            s_rank, d_rank, retrieved = _ranks(
+                engine, g["question"], mode, lambda t, e=evidence: e in t, g.get("doc")
+            )
+            sentence_ranks.append(s_rank)
+            doc_ranks.append(d_rank)
+        else:
+            retrieved = [c.quote for c in answer.related]
+        items.append(
+            ItemResult(
+                id=str(g.get("id")),
+                question=g["question"],
+                expected=g.get("answer"),
+                got=answer.answer,
+                correct=bool(correct),
+                evidence_ok=bool(evidence_ok),
+                latency_ms=latency,
+                retrieved=retrieved,
+                extra={
+                    "abstained": answer.abstained,
+                    "should_abstain": should_abstain,
+                    "value": answer.value,
+                    "unit": answer.unit,
+                },
+            )
+        )
+    numeric = [i for i, g in zip(items, gold, strict=True) if g.get("value") is not None]
+    answered = [i for i in items if not i.extra["should_abstain"]]
+    m: dict[str, float] = {
+        "accuracy": _mean([i.correct for i in items]),
+        "numeric_accuracy": _mean([i.correct for i in numeric]),
+        "exact_match": _mean([metrics.exact_match(i.got, i.expected) for i in answered]),
+        "token_f1": _mean([metrics.token_f1(i.got, i.expected) for i in answered]),
+        "citation_correct": _mean([i.evidence_ok for i in answered if not i.extra["abstained"]]),
+    }
+    abst = metrics.abstention_scores(
+        [i.extra["abstained"] for i in items], [i.extra["should_abstain"] for i in items]
+    )
+    m.update({f"abstention_{k}": v for k, v in abst.items()})
+    m.update(_rank_metrics("sentence", sentence_ranks))
+    m.update(_rank_metrics("document", doc_ranks))
+    m.update({f"latency_{k}_ms": v for k, v in metrics.percentiles([i.latency_ms for i in items]).items()})
+    return Run("qa", mode, items, m)
+
+
+def run_claims(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
+    """Check every gold claim; score verdicts per class and with their evidence."""
+    from qa.factcheck import claim_verdict
+
+    items = []
+    for n, g in enumerate(gold, 1):
+        started = time.perf_counter()
+        checks = engine.check_claim(g["claim"], claim_id=str(g.get("id") or n))
+        latency = (time.perf_counter() - started) * 1000
+        decisive = claim_verdict(checks)
+        verdict = decisive.verdict if decisive else "not_found"
+        quotes = [c.quote for v in checks for c in v.citations]
+        evidence_ok = metrics.citation_correct(quotes, g.get("evidence"))
+        items.append(
+            ItemResult(
+                id=str(g.get("id") or n),
+                question=g["claim"],
+                expected=g["verdict"],
+                got=verdict,
+                correct=verdict == g["verdict"],
+                evidence_ok=evidence_ok,
+                latency_ms=latency,
+                retrieved=quotes[:5],
+                extra={"reported": decisive.reported if decisive else None},
+            )
+        )
+    scores = metrics.verdict_scores(
+        [i.got for i in items], [i.expected for i in items], [i.evidence_ok for i in items]
+    )
+    m: dict[str, float] = {
+        "verdict_accuracy": scores["accuracy"],
+        "verdict_strict": scores["strict"],
+        "verdict_macro_f1": scores["macro_f1"],
+    }
+    for label, s in scores["per_class"].items():
+        m.update({f"{label}_{k}": float(v) for k, v in s.items() if k != "support"})
+    m.update({f"latency_{k}_ms": v for k, v in metrics.percentiles([i.latency_ms for i in items]).items()})
+    return Run("claims", mode, items, m)
+
+
+def squad_items(path: Path) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """Paragraphs as ``(file name, text)`` documents, and questions with the paragraph they come from."""
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    docs: list[tuple[str, str]] = []
+    questions: list[dict[str, Any]] = []
+    for article in data:
+        for n, paragraph in enumerate(article["paragraphs"]):
+            name = f"{article['title']}-{n:03d}.txt"
+            docs.append((name, paragraph["context"]))
+            for qa in paragraph["qas"]:
+                questions.append(
+                    {
+                        "id": qa["id"],
+                        "question": qa["question"],
+                        "answers": [a["text"] for a in qa["answers"]],
+                        "doc": name,
+                    }
+                )
+    return docs, questions
+
+
+def run_squad(engine: Engine, questions: Sequence[dict[str, Any]], mode: Mode) -> Run:
+    """Open-corpus SQuAD: each question asked of the whole index; EM on answers with digits, F1, retrieval."""
+    items = []
+    sentence_ranks: list[int | None] = []
+    doc_ranks: list[int | None] = []
+    for q in questions:
+        started = time.perf_counter()
+        answer = engine.ask(q["question"], mode=mode)
+        latency = (time.perf_counter() - started) * 1000
+        golds = q["answers"]
+        got = answer.answer
+        s_rank, d_rank, retrieved = _ranks(
+            engine, q["question"], mode, lambda t, gs=golds: any(a in t for a in gs), q["doc"]
+        )
+        # the sentence must be from the gold paragraph, not merely mention the answer
+        if s_rank is not None and d_rank is None:
+            s_rank = None
+        sentence_ranks.append(s_rank)
+        doc_ranks.append(d_rank)
+        em = metrics.exact_match(got, golds)
+        items.append(
+            ItemResult(
+                id=q["id"],
+                question=q["question"],
+                expected=golds,
+                got=got,
+                correct=em == 1.0,
+                evidence_ok=s_rank is not None,
+                latency_ms=latency,
+                retrieved=retrieved,
+                extra={
+                    "numeric": any(ch.isdigit() for a in golds for ch in a),
+                    "f1": metrics.token_f1(got, golds),
+                    "abstained": answer.abstained,
+                },
+            )
+        )
+    numeric = [i for i in items if i.extra["numeric"]]
+    m: dict[str, float] = {
+        "numeric_exact_match": _mean([i.correct for i in numeric]),
+        "exact_match": _mean([i.correct for i in items]),
+        "token_f1": _mean([i.extra["f1"] for i in items]),
+        "abstained": _mean([i.extra["abstained"] for i in items]),
+        "numeric_questions": float(len(numeric)),
+    }
+    m.update(_rank_metrics("sentence", sentence_ranks))
+    m.update(_rank_metrics("document", doc_ranks))
+    m.update({f"latency_{k}_ms": v for k, v in metrics.percentiles([i.latency_ms for i in items]).items()})
+    return Run("squad", mode, items, m)
+
+
+def _contains(got: str | None, gold: str) -> bool:
+    """A worded answer is right when one normalised answer holds the other ("Đỗ Thanh Thảo" in "đ/c Đỗ Thanh Thảo")."""
+    a, b = " ".join(metrics.normalize_answer(got or "")), " ".join(metrics.normalize_answer(gold))
+    return bool(a) and (b in a or a in b)
+
+
+def _mean(values: Sequence[float | bool]) -> float:
+    return float(sum(values)) / len(values) if values else math.nan
