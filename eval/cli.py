@@ -220,7 +220,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 def regression_figures(settings: Settings) -> dict[str, float]:
     """The figures the regression guard watches: the shared gold sets and XQuAD's public half (hybrid)."""
     figures: dict[str, float] = {}
-    jobs = (
+    jobs: tuple[tuple[str, Path, list[Path]], ...] = (
         ("qa", SHARED / "eval" / "seed_qa.jsonl", [ROOT / "corpus"]),
         ("claims", SHARED / "eval" / "seed_claims.jsonl", [ROOT / "corpus"]),
         ("squad", SHARED / "bench" / "xquad.vi.public.json", []),

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +15,7 @@ import pytest
 from baocao.errors import IndexMismatchError
 from baocao.settings import Settings
 from ingest import Index
-from tests.conftest import REPORT, ROOT
+from tests.conftest import ROOT
 
 SENTENCE = "Sở đã cho thuê đất 22 tổ chức với diện tích 66,4 ha."
 
