@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -40,7 +41,11 @@ def clean(text: str) -> str:
 
 
 def _unify_syllable(match: re.Match[str]) -> str:
-    word = match.group(0)
+    return _unify_word(match.group(0))
+
+
+@lru_cache(maxsize=65536)
+def _unify_word(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     tones = _TONE_RE.findall(decomposed)
     if len(tones) != 1:
@@ -65,6 +70,7 @@ def unify_tones(text: str) -> str:
     return _WORD.sub(_unify_syllable, unicodedata.normalize("NFC", text))
 
 
+@lru_cache(maxsize=32768)
 def match_form(text: str) -> str:
     """Key for comparing text: cleaned, lowercased, tone marks unified.
 

@@ -269,11 +269,12 @@ class Store:
         self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
         """The ``k`` chunks nearest to a query vector, as ``(chunk_id, cosine similarity)``."""
-        if self.count() == 0:
+        total = self.count()
+        if total == 0:
             return []
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         got = self._sentences.query(
-            query_embeddings=[vector], n_results=min(k, self.count()), where=where, include=["distances"]
+            query_embeddings=[vector], n_results=min(k, total), where=where, include=["distances"]
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 

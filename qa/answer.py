@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.normalize import fold, match_form
 from ingest.store import DocRecord
@@ -121,6 +122,13 @@ class Extractor:
         self.bigrams = [t for t in question.terms if " " in t]
         self.weights = {t: idf(t) for t in self.unigrams}
         self.total = sum(self.weights.values()) or 1.0
+        top = max(self.weights.values(), default=0.0) or 1.0
+        self._relative = {t: w / top for t, w in self.weights.items()}
+        self._relative.update({b: max(self.weights.get(x, 0.0) for x in b.split()) / top for b in self.bigrams})
+        terms = sorted(self._relative, key=len, reverse=True)
+        self._term_pattern = (
+            re.compile(r"(?<!\w)(?=(" + "|".join(map(re.escape, terms)) + r")(?!\w))") if terms else None
+        )
 
     # -- term evidence ----------------------------------------------------------------------------
     def coverage(self, form: str) -> float:
@@ -134,13 +142,13 @@ class Extractor:
 
     def _term_positions(self, form: str) -> list[tuple[int, int, float]]:
         """Where the question's terms occur in ``form``: ``(start, end, weight relative to the rarest)``."""
-        top = max(self.weights.values(), default=0.0) or 1.0
-        weighted = [(t, w / top) for t, w in self.weights.items()]
-        weighted += [(b, max(self.weights.get(x, 0.0) for x in b.split()) / top) for b in self.bigrams]
+        if self._term_pattern is None:
+            return []
         positions = []
-        for term, weight in weighted:
-            for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", form):
-                positions.append((m.start(), m.end(), weight))
+        for m in self._term_pattern.finditer(form):
+            # a pair and its syllables overlap: the lookahead finds each term where it starts
+            term = m.group(1)
+            positions.append((m.start(1), m.start(1) + len(term), self._relative[term]))
         return positions
 
     def _gate(self, sentence_form: str, sentence_cov: float) -> float:
@@ -243,7 +251,7 @@ class Extractor:
     def _has_fact(self, clause: str) -> bool:
         """Whether a clause states a fact of the asked family (a figure, a date, a code)."""
         family = {"date": ("date",), "docref": ("code",)}.get(self.q.kind)
-        found = find_quantities(clause)
+        found = _quantities(clause)
         if family:
             return any(q.kind in family for q in found)
         return any(q.kind not in ("date", "year", "code") for q in found)
@@ -254,7 +262,7 @@ class Extractor:
         if kind in ("quantity", "count", "percent", "money", "date", "docref"):
             return [
                 (q.start, q.end, _value(q), q.unit or None, _penalty(q, clause))
-                for q in find_quantities(clause)
+                for q in _quantities(clause)
                 if self._fits(q, clause)
             ]
         if kind == "person":
@@ -290,6 +298,12 @@ class Extractor:
         if kind == "docref":
             return q.kind == "code"
         return False
+
+
+@lru_cache(maxsize=16384)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    # retrieved sentences recur from question to question; their figures are read once
+    return tuple(find_quantities(text))
 
 
 def _value(q: Quantity) -> float | None:
