@@ -7,6 +7,7 @@ The twin indexes the same tokens with diacritics stripped, so "cho thue dat" fin
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -78,6 +79,8 @@ class LexicalIndex:
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    # bm25s sets its own logger to DEBUG, which floods stderr once anything configures logging
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     index = bm25s.BM25()
     if corpus:
         index.index(corpus, show_progress=False)
