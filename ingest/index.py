@@ -11,6 +11,7 @@ from pathlib import Path
 
 from baocao.settings import Settings
 from ingest.embed import Embedder, make_embedder
+from ingest.jail import ParserJail
 from ingest.lexical import LexicalIndex
 from ingest.pipeline import IngestReport, Progress, ingest_paths
 from ingest.segment import segmenter_version
@@ -31,6 +32,7 @@ class Index:
         self._lock = threading.RLock()
         self._lexical: LexicalIndex | None = None
         self._manifest: dict[str, DocRecord] | None = None
+        self._jail: ParserJail | None = None
 
     @classmethod
     def open(cls, settings: Settings, *, writable: bool = False, embedder: Embedder | None = None) -> Index:
@@ -46,7 +48,9 @@ class Index:
         return cls(settings, store, embedder)
 
     def close(self) -> None:
-        """Release the writer lock, if held."""
+        """Release the writer lock, if held, and stop the parser process."""
+        if self._jail is not None:
+            self._jail.close()
         self.store.close()
 
     def __enter__(self) -> Index:
@@ -76,7 +80,19 @@ class Index:
     def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:
         """Ingest files and folders (see ``ingest.pipeline.ingest_paths``)."""
         with self._lock:
-            report = ingest_paths(paths, self.store, self.embedder, self.settings, progress=progress)
+            if self._jail is None:
+                self._jail = ParserJail(
+                    memory_mb=self.settings.parse_memory_mb, timeout_s=self.settings.parse_timeout_s
+                )
+            jail = self._jail
+            report = ingest_paths(
+                paths,
+                self.store,
+                self.embedder,
+                self.settings,
+                progress=progress,
+                loader=lambda path, max_bytes: jail.parse(path, max_bytes=max_bytes),
+            )
             self._invalidate()
             return report
 

@@ -18,9 +18,15 @@ from baocao.settings import Settings
 from ingest.chunk import build_document, chunk_document, document_id
 from ingest.embed import Embedder
 from ingest.load import SUPPORTED_EXTENSIONS, load
+from ingest.records import Loaded
 from ingest.store import Store
 
 Progress = Callable[[str, int, int], None]
+Loader = Callable[[Path, int], Loaded]
+
+
+def _load_in_process(path: Path, max_bytes: int) -> Loaded:
+    return load(path, max_bytes=max_bytes)
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ def ingest_paths(
     settings: Settings,
     *,
     progress: Progress | None = None,
+    loader: Loader = _load_in_process,
 ) -> IngestReport:
     """Ingest files and folders into the index.
 
@@ -97,6 +104,7 @@ def ingest_paths(
         embedder: the embedder the index was built with.
         settings: ``max_file_mb``, ``window_sentences``, ``embed_batch_size``.
         progress: called as ``progress(path, done, total)`` after each file.
+        loader: reads one file (the index passes its parser jail; the default parses in-process).
 
     Returns:
         The run's summary. Files that failed are listed with their reason; the others are committed.
@@ -117,7 +125,7 @@ def ingest_paths(
             if doc_id in manifest:
                 report.unchanged += 1
             else:
-                loaded = replace(load(path, max_bytes=max_bytes), path=key)
+                loaded = replace(loader(path, max_bytes), path=key)
                 doc = build_document(loaded, content)
                 chunks = chunk_document(doc, window_sentences=settings.window_sentences)
                 texts = [c.text for c in chunks]
