@@ -13,6 +13,7 @@ HEADLINE = (
     "accuracy",
     "numeric_accuracy",
     "numeric_exact_match",
+    "numeric_value_match",
     "exact_match",
     "token_f1",
     "citation_correct",

@@ -223,6 +223,12 @@ def run_squad(engine: Engine, questions: Sequence[dict[str, Any]], mode: Mode) -
         sentence_ranks.append(s_rank)
         doc_ranks.append(d_rank)
         em = metrics.exact_match(got, golds)
+        # the figure itself, whatever words come with it ("308 điểm" for "308")
+        value_match = bool(got) and any(
+            metrics.numbers_in(a)
+            and metrics.numbers_in(got or "")[: len(metrics.numbers_in(a))] == metrics.numbers_in(a)
+            for a in golds
+        )
         items.append(
             ItemResult(
                 id=q["id"],
@@ -243,6 +249,7 @@ def run_squad(engine: Engine, questions: Sequence[dict[str, Any]], mode: Mode) -
     numeric = [i for i in items if i.extra["numeric"]]
     m: dict[str, float] = {
         "numeric_exact_match": _mean([i.correct for i in numeric]),
+        "numeric_value_match": _mean([i.extra["value_match"] for i in numeric]),
         "exact_match": _mean([i.correct for i in items]),
         "token_f1": _mean([i.extra["f1"] for i in items]),
         "abstained": _mean([i.extra["abstained"] for i in items]),

@@ -124,7 +124,9 @@ class Extractor:
         self.total = sum(self.weights.values()) or 1.0
         top = max(self.weights.values(), default=0.0) or 1.0
         self._relative = {t: w / top for t, w in self.weights.items()}
-        self._relative.update({b: max(self.weights.get(x, 0.0) for x in b.split()) / top for b in self.bigrams})
+        self._relative.update(
+            {b: max(self.weights.get(x, 0.0) for x in b.split()) / top for b in self.bigrams}
+        )
         terms = sorted(self._relative, key=len, reverse=True)
         self._term_pattern = (
             re.compile(r"(?<!\w)(?=(" + "|".join(map(re.escape, terms)) + r")(?!\w))") if terms else None
@@ -292,7 +294,13 @@ class Extractor:
                 return q.kind in ("count", "fraction")
             # "10 cuộc thanh tra" answers "how many inspections" (thanh tra) as well as "bao nhiêu cuộc"
             following = match_form(clause[q.end : q.end + 40]).strip()
-            return _same_noun(q.unit, unit) or _starts_with_noun(following, unit)
+            # "ở tuổi 39", "lần thứ 3": the counted noun may also stand right before the number
+            preceding = match_form(clause[max(0, q.start - 30) : q.start]).strip()
+            return (
+                _same_noun(q.unit, unit)
+                or _starts_with_noun(following, unit)
+                or (q.kind == "number" and _ends_with_noun(preceding, unit))
+            )
         if kind == "date":
             return q.kind == "date"
         if kind == "docref":
@@ -327,6 +335,11 @@ def _same_noun(found: str, asked: str) -> bool:
 def _starts_with_noun(text: str, noun: str) -> bool:
     a, b = fold(text), fold(match_form(noun))
     return a == b or a.startswith(b + " ") or (a.startswith(b) and not a[len(b) : len(b) + 1].isalnum())
+
+
+def _ends_with_noun(text: str, noun: str) -> bool:
+    a, b = fold(text), fold(match_form(noun))
+    return a == b or a.endswith(" " + b)
 
 
 def _proximity(positions: list[tuple[int, int, float]], start: int, end: int) -> float:
