@@ -243,6 +243,7 @@ def run_squad(engine: Engine, questions: Sequence[dict[str, Any]], mode: Mode) -
                     "numeric": any(ch.isdigit() for a in golds for ch in a),
                     "f1": metrics.token_f1(got, golds),
                     "abstained": answer.abstained,
+                    "value_match": value_match,
                 },
             )
         )
