@@ -26,8 +26,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check baocao ingest qa ui eval tests
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's chromium through Playwright; never a browser Playwright downloads.
+.PHONY: browser
+browser:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 eval: $(STAMP)
 	$(BIN)/baocao eval regress

@@ -165,6 +165,13 @@ class Extractor:
             top = max(self.weights.values())
             if any(w >= 0.8 * top and t not in tokens for t, w in self.weights.items()):
                 factor *= 0.5
+            # a compound word the question names and the sentence lacks ("dân số" is not "dân" + "số")
+            joined = " " + " ".join(_tokens(sentence_form)) + " "
+            if any(
+                f" {c} " not in joined and self.idf(c.replace(" ", "_")) >= 0.8 * top
+                for c in self.q.compounds
+            ):
+                factor *= 0.45
         return factor
 
     def _sibling_factor(self, clause_form: str, others: list[str]) -> float:
@@ -262,11 +269,12 @@ class Extractor:
         """Spans of the asked type in a clause: ``(start, end, value, unit, penalty)``."""
         kind = self.q.kind
         if kind in ("quantity", "count", "percent", "money", "date", "docref"):
-            return [
-                (q.start, q.end, _value(q), q.unit or None, _penalty(q, clause))
-                for q in _quantities(clause)
-                if self._fits(q, clause)
-            ]
+            spans = []
+            for q in _quantities(clause):
+                fit = self._fit(q, clause)
+                if fit is not None:
+                    spans.append((q.start, q.end, _value(q), q.unit or None, fit + _penalty(q, clause)))
+            return spans
         if kind == "person":
             return [(m.start(1), m.end(1), None, None, 0.0) for m in _NAME.finditer(clause)]
         if kind == "place":
@@ -277,35 +285,46 @@ class Extractor:
             return [(lead, lead + len(stripped), None, None, 0.0)] if len(stripped) > 15 else []
         return []
 
-    def _fits(self, q: Quantity, clause: str) -> bool:
+    def _fit(self, q: Quantity, clause: str) -> float | None:
+        """Whether a figure is of the asked type: ``None`` if not, else a penalty for a looser fit."""
         kind, unit = self.q.kind, self.q.unit
         if kind == "percent":
-            return q.unit == "%"
+            return 0.0 if q.unit == "%" else None
         if kind == "money":
-            return q.unit in MONEY_UNITS
+            return 0.0 if q.unit in MONEY_UNITS else None
         if kind == "quantity":
             if unit == "area":
-                return q.unit in AREA_UNITS
-            return q.unit == unit if unit else q.kind in ("area", "length", "mass", "volume")
+                return 0.0 if q.unit in AREA_UNITS else None
+            ok = q.unit == unit if unit else q.kind in ("area", "length", "mass", "volume")
+            return 0.0 if ok else None
         if kind == "count":
-            if q.kind not in ("count", "fraction", "number"):
-                return False
-            if not unit:
-                return q.kind in ("count", "fraction")
-            # "10 cuộc thanh tra" answers "how many inspections" (thanh tra) as well as "bao nhiêu cuộc"
-            following = match_form(clause[q.end : q.end + 40]).strip()
-            # "ở tuổi 39", "lần thứ 3": the counted noun may also stand right before the number
-            preceding = match_form(clause[max(0, q.start - 30) : q.start]).strip()
-            return (
-                _same_noun(q.unit, unit)
-                or _starts_with_noun(following, unit)
-                or (q.kind == "number" and _ends_with_noun(preceding, unit))
-            )
+            return self._count_fit(q, clause)
         if kind == "date":
-            return q.kind == "date"
+            # "năm nào", "khi nào" is often answered by a year alone
+            return 0.0 if q.kind == "date" else (0.05 if q.kind == "year" else None)
         if kind == "docref":
-            return q.kind == "code"
-        return False
+            return 0.0 if q.kind == "code" else None
+        return None
+
+    def _count_fit(self, q: Quantity, clause: str) -> float | None:
+        unit = self.q.unit
+        if q.kind not in ("count", "fraction", "number"):
+            return None
+        if not unit:
+            return 0.0 if q.kind in ("count", "fraction") else 0.1
+        # "10 cuộc thanh tra" answers "how many inspections" (thanh tra) as well as "bao nhiêu cuộc"
+        following = match_form(clause[q.end : q.end + 40]).strip()
+        # "ở tuổi 39", "lần thứ 3": the counted noun may also stand right before the number
+        preceding = match_form(clause[max(0, q.start - 30) : q.start]).strip()
+        if (
+            _same_noun(q.unit, unit)
+            or _starts_with_noun(following, unit)
+            or (q.kind == "number" and _ends_with_noun(preceding, unit))
+        ):
+            return 0.0
+        # a known counted noun is a requirement ("hộ gia đình" is not "tổ chức"); any other word
+        # after "bao nhiêu" is only a hint of what is counted
+        return None if self.q.unit_strict else 0.15
 
 
 @lru_cache(maxsize=16384)

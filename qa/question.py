@@ -237,6 +237,10 @@ class Question:
             ("giai đoạn 2", "năm 2020"): the evidence must state them too.
         query: the text to embed for dense retrieval.
         folded: the question was typed without diacritics; compare folded forms.
+        unit_strict: a count's noun must match (a known counted noun, or an English noun carried
+            over by the glossary); otherwise it is only a preference.
+        compounds: the question's multi-syllable words (underthesea), space-joined, in
+            ``match_form``; question words, units and time phrases left out.
     """
 
     text: str
@@ -247,6 +251,8 @@ class Question:
     anchors: list[tuple[str, str, str]] = field(default_factory=list)
     query: str = ""
     folded: bool = False
+    unit_strict: bool = True
+    compounds: list[str] = field(default_factory=list)
 
     def form(self, text: str) -> str:
         """The comparison form of a passage for this question (folded or ``match_form``)."""
@@ -274,11 +280,29 @@ def analyse(text: str, glossary: Glossary) -> Question:
         terms = _terms(text, folded=folded)
         query = text
         anchors = _anchors(fold(text) if folded else match_form(text), english=False)
+    unit_strict = True
     if kind == "count" and unit and not english:
         # the counted noun is checked by the answer's type; as a term it would only add noise
         unit_words = set((fold(unit) if folded else match_form(unit)).split())
         terms = [t for t in terms if not set(t.split()) <= unit_words]
-    return Question(text, "en" if english else "vi", kind, unit, terms, anchors, query, folded)
+        unit_strict = any(unit == noun or fold(unit) == fold(noun) for noun in COUNT_NOUNS)
+    compounds = [] if english or folded else _compounds(text, unit)
+    return Question(
+        text, "en" if english else "vi", kind, unit, terms, anchors, query, folded, unit_strict, compounds
+    )
+
+
+def _compounds(text: str, unit: str) -> list[str]:
+    """Multi-syllable words of a Vietnamese question that name what it is about."""
+    from ingest.segment import words
+
+    skip = {"bao nhiêu", "phần trăm", "diện tích", "khi nào", "ngày nào", "như thế nào", match_form(unit)}
+    found = []
+    for word in words(_TIME_PHRASE.sub(" , ", text)):
+        compound = word.replace("_", " ")
+        if "_" in word and compound not in skip and not any(_NUMBER.fullmatch(x) for x in compound.split()):
+            found.append(compound)
+    return found
 
 
 def _kind_and_unit(flat: str, text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, str]:

@@ -20,7 +20,9 @@ ADVISORIES = json.loads((ROOT / "security" / "advisories.json").read_text())
 @pytest.mark.parametrize("entry", ADVISORIES["fixed"], ids=lambda e: f"{e['package']}-{e['advisory']}")
 def test_installed_version_has_the_fix(entry: dict[str, str]) -> None:
     installed = Version(version(entry["package"]))
-    assert installed >= Version(entry["fixed_in"]), f"{entry['package']} {installed} predates the fix of {entry['advisory']}"
+    assert installed >= Version(entry["fixed_in"]), (
+        f"{entry['package']} {installed} predates the fix of {entry['advisory']}"
+    )
 
 
 @pytest.mark.parametrize("entry", ADVISORIES["absent"], ids=lambda e: f"{e['package']}-{e['advisory']}")
@@ -30,7 +32,9 @@ def test_package_that_must_not_be_installed(entry: dict[str, str]) -> None:
 
 
 def test_lock_pins_the_same_versions() -> None:
-    pins = dict(line.split("==", 1) for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line)
+    pins = dict(
+        line.split("==", 1) for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line
+    )
     pins = {k.lower().replace("_", "-"): v for k, v in pins.items()}
     for entry in ADVISORIES["fixed"]:
         name = entry["package"].lower()
