@@ -6,7 +6,7 @@ LOCK := requirements.lock
 STAMP := $(VENV)/.installed
 PORT ?= 7860
 
-.PHONY: demo test lint install lock eval bench clean
+.PHONY: demo test lint install lock eval bench audit clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m eval.bench_ingest
+	$(BIN)/python -m eval.bench_scale
+
+# Online audit of the lock (needs the vulnerability service; the offline check is in make test)
+audit: $(STAMP)
+	$(BIN)/pip-audit -r $(LOCK) --no-deps --disable-pip --progress-spinner off \
+		$$($(BIN)/python -c "import json; print(' '.join('--ignore-vuln ' + a['advisory'] for a in json.load(open('security/advisories.json'))['allow']))")
 
 # Refresh the lock from a clean environment: the versions a fresh machine will install.
 lock:
