@@ -7,7 +7,6 @@ calibrate their scores against each other. Only committed documents are ever ret
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -133,7 +132,3 @@ def _query_tokens(question: Question) -> list[str]:
         return [fold(t) for t in lexical_tokens(question.text)]
     return lexical_tokens(question.text)
 
-
-def fused_rank(hits: Sequence[Hit]) -> dict[str, int]:
-    """Chunk id -> rank (0 = best) in a list of hits."""
-    return {h.chunk.chunk_id: i for i, h in enumerate(hits)}
