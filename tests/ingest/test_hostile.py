@@ -16,6 +16,7 @@ import pytest
 from baocao.settings import Settings
 from ingest import Index
 from ingest.jail import ParserJail
+from tests.conftest import pdf_bytes
 
 TEXT = "Sở đã cho thuê đất 22 tổ chức với diện tích 66,4 ha."
 
@@ -51,26 +52,9 @@ def _zip_bomb(path: Path) -> None:
             f.write(chunk)
 
 
-def _pdf(objects: list[bytes], *, xref_at: int | None = None, trailer_extra: bytes = b"") -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        trailer_extra,
-        xref if xref_at is None else xref_at,
-    )
-    return bytes(out)
-
-
 def _circular_xref(path: Path) -> None:
     # the trailer's /Prev points back at the same xref table: a loop for a naive reader
-    body = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    body = pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
     xref = body.rindex(b"xref")
     path.write_bytes(body.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Prev %d " % xref))
 
@@ -83,7 +67,7 @@ def _flate_bomb(path: Path) -> None:
         b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(data) + data + b"\nendstream"
     )
     path.write_bytes(
-        _pdf(
+        pdf_bytes(
             [
                 b"<< /Type /Catalog /Pages 2 0 R >>",
                 b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -15,7 +15,7 @@ import pytest
 from baocao.errors import IndexMismatchError
 from baocao.settings import Settings
 from ingest import Index
-from tests.conftest import ROOT
+from tests.conftest import ROOT, pdf_bytes
 
 SENTENCE = "Sở đã cho thuê đất 22 tổ chức với diện tích 66,4 ha."
 
@@ -30,16 +30,7 @@ def _pdf_bytes(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_bytes(objects)
 
 
 def _make_corpus(folder: Path) -> None:
