@@ -135,6 +135,16 @@ _FOLDED_STOPWORDS = {
     "ngay",
     "chung",
     "toi",
+    # function words whose bare form is shared with a rarer content word (đã/đa, có/cơ, về/vé, từ/tư)
+    "da",
+    "co",
+    "ve",
+    "tu",
+    "den",
+    "bi",
+    "nay",
+    "mot",
+    "hien",
 }
 _EN_STOPWORDS = {
     "how",
