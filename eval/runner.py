@@ -149,7 +149,7 @@ def run_claims(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Ru
     items = []
     for n, g in enumerate(gold, 1):
         started = time.perf_counter()
-        checks = engine.check_claim(g["claim"], claim_id=str(g.get("id") or n))
+        checks = engine.check_claim(g["claim"], claim_id=str(g.get("id") or n), mode=mode)
         latency = (time.perf_counter() - started) * 1000
         decisive = claim_verdict(checks)
         verdict = decisive.verdict if decisive else "not_found"

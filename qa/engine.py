@@ -96,7 +96,7 @@ class Engine:
             analysed, k or self.settings.top_k, mode=mode, depth=self.settings.retrieval_depth
         )
 
-    def _checker(self) -> Checker:
+    def _checker(self, mode: Mode = "hybrid") -> Checker:
         lexical = self.index.lexical()
         return Checker(
             self.retriever,
@@ -108,6 +108,7 @@ class Engine:
             tolerance_pct=self.settings.approx_tolerance_pct,
             top_k=self.settings.candidates,
             depth=self.settings.retrieval_depth,
+            mode=mode,
         )
 
     def check(self, speech: str) -> list[Verdict]:
@@ -123,6 +124,6 @@ class Engine:
             )
         return self._checker().check_speech(speech)
 
-    def check_claim(self, claim: str, *, claim_id: str) -> list[Verdict]:
+    def check_claim(self, claim: str, *, claim_id: str, mode: Mode = "hybrid") -> list[Verdict]:
         """Check one claim sentence (a line of a claims file); a sentence with no figure gives ``[]``."""
-        return self._checker().check_text(clean(claim), claim_id)
+        return self._checker(mode).check_text(clean(claim), claim_id)

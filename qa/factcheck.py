@@ -22,7 +22,7 @@ from qa.glossary import Glossary
 from qa.numbers import Quantity, find_quantities
 from qa.question import for_claim, is_checkable
 from qa.records import Citation
-from qa.retrieve import Retriever
+from qa.retrieve import Mode, Retriever
 
 VerdictKind = Literal["supported", "refuted", "not_found"]
 _SEVERITY = {"refuted": 2, "not_found": 1, "supported": 0}
@@ -130,6 +130,7 @@ class Checker:
         tolerance_pct: float,
         top_k: int,
         depth: int,
+        mode: Mode = "hybrid",
     ) -> None:
         self.retriever = retriever
         self.glossary = glossary
@@ -140,6 +141,7 @@ class Checker:
         self.tolerance_pct = tolerance_pct
         self.top_k = top_k
         self.depth = depth
+        self.mode: Mode = mode
 
     def check_speech(self, speech: str) -> list[Verdict]:
         """Every figure of every claim in a speech, checked, in the speech's order."""
@@ -163,7 +165,7 @@ class Checker:
         for n, figure in enumerate(claim.figures, 1):
             question = for_claim(claim.text, figure, claim.figures, self.glossary)
             if hits is None:
-                hits = self.retriever.search(question, self.top_k, depth=self.depth)
+                hits = self.retriever.search(question, self.top_k, depth=self.depth, mode=self.mode)
             found = Extractor(question, self.idf, manifest).candidates(hits, self.doc_text)
             found = [c for c in found if c.score >= self.min_score]
             verdicts.append(self._judge(claim, f"{claim.id}.{n}", figure, found, manifest, lang))

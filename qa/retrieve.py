@@ -131,4 +131,3 @@ def _query_tokens(question: Question) -> list[str]:
     if question.folded:
         return [fold(t) for t in lexical_tokens(question.text)]
     return lexical_tokens(question.text)
-
