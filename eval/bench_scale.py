@@ -1,6 +1,6 @@
 """Scale and restart: >= 10,000 sentences, embedded and on a Chroma server.
 
-    python -m eval.bench_scale [--articles 90] [--queries 50] [--cache .cache/test-embeddings]
+    python -m eval.bench_scale [--articles 110] [--queries 50] [--cache .cache/test-embeddings]
 
 Ingests the first N vn-admin articles (embeddings cached between runs), asks 50 queries, restarts
 the store (a new process for the embedded index; the server is stopped and started again), asks
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--articles", type=int, default=90, help="first N articles (default 90, about 11,000 sentences)"
+        "--articles", type=int, default=110, help="first N articles (default 110, over 10,000 sentences)"
     )
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument(
