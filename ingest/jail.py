@@ -45,7 +45,22 @@ def _worker(conn: Connection, memory_bytes: int) -> None:  # pragma: no cover - 
                 f"the file could not be parsed ({type(exc).__name__})",
                 "save a new copy and ingest it again",
             )
-        conn.send(reply)
+        conn.send((*reply, _peak_resident_bytes()))
+
+
+def _peak_resident_bytes() -> int | None:  # pragma: no cover - runs in the child
+    """This process's peak resident memory (Linux's VmHWM), or None where /proc does not say.
+
+    Not ``getrusage``: Linux carries ``ru_maxrss`` over an exec, so a spawned worker would report
+    the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
 
 class ParserJail:
@@ -61,6 +76,8 @@ class ParserJail:
         self.timeout_s = timeout_s
         self._process: Any = None
         self._conn: Connection | None = None
+        self.peak_bytes: int | None = None
+        """The worker's peak resident memory after the last file (None: killed, or not known)."""
 
     def _start(self) -> Connection:
         if self._conn is not None and self._process is not None and self._process.is_alive():
@@ -80,6 +97,7 @@ class ParserJail:
             LoadError: the file is bad, too slow to parse, or needs more memory than the cap.
         """
         conn = self._start()
+        self.peak_bytes = None
         conn.send((str(path), max_bytes))
         if not conn.poll(self.timeout_s):
             self.close()
@@ -89,9 +107,9 @@ class ParserJail:
                 "open it, save a new copy and ingest that; or raise BAOCAO_PARSE_TIMEOUT_S if it is just very large",
             )
         try:
-            reply = conn.recv()
+            *reply, self.peak_bytes = conn.recv()
         except EOFError:
-            reply = ("memory",)  # the worker died: the cap killed it mid-allocation
+            reply = ["memory"]  # the worker died: the cap killed it mid-allocation
             self.close()
         if reply[0] == "ok":
             loaded: Loaded = reply[1]
