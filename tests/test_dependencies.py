@@ -40,3 +40,13 @@ def test_lock_pins_the_same_versions() -> None:
         name = entry["package"].lower()
         assert name in pins, f"{name} is not pinned in requirements.lock"
         assert Version(pins[name]) >= Version(entry["fixed_in"])
+
+
+@pytest.mark.parametrize("entry", ADVISORIES["open"], ids=lambda e: f"{e['package']}-{e['advisory']}")
+def test_open_advisory_is_reviewed_for_the_installed_version(entry: dict[str, str]) -> None:
+    # an advisory with no fix yet is accepted with a mitigation for the version it was reviewed at;
+    # after an upgrade, check whether the new version carries the fix and move the entry to 'fixed'
+    assert entry["mitigation"]
+    assert version(entry["package"]) == entry["reviewed_version"], (
+        f"{entry['package']} is now {version(entry['package'])}: review {entry['advisory']} again"
+    )
