@@ -23,6 +23,9 @@ from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
 IdfFn = Callable[[str], float]
+# a question term found only in the sentences around the evidence counts this much
+_CONTEXT_WEIGHT = 0.5
+_YEAR_WORD = re.compile(r"(?<!\w)[Nn]ăm\s+$")
 
 # clause ends: ";", ":", dashes, run-on full stops, and purpose clauses ("để phục vụ ...", "nhằm ...")
 _CLAUSE_BREAK = re.compile(r"[;:]\s*|(?<!\d)\s[-–]\s(?!\d)|\.\s+(?=[A-ZĐÀ-Ỹ])|,?\s+(?=(?:để|nhằm)\s)")
@@ -127,17 +130,27 @@ class Extractor:
         self._relative.update(
             {b: max(self.weights.get(x, 0.0) for x in b.split()) / top for b in self.bigrams}
         )
+        # the question's names: capitalised words other than its first ("Tesla", "Warsaw")
+        words = re.findall(r"\w+", question.text)
+        self.names = frozenset(question.form(w) for w in words[1:] if w[:1].isupper())
         terms = sorted(self._relative, key=len, reverse=True)
         self._term_pattern = (
             re.compile(r"(?<!\w)(?=(" + "|".join(map(re.escape, terms)) + r")(?!\w))") if terms else None
         )
 
     # -- term evidence ----------------------------------------------------------------------------
-    def coverage(self, form: str) -> float:
-        """Share of the question's weighted terms present in a text (0-1), pairs counting extra."""
+    def coverage(self, form: str, context: frozenset[str] = frozenset()) -> float:
+        """Share of the question's weighted terms present in a text (0-1), pairs counting extra.
+
+        A name missing from the text but present in its ``context`` (the tokens of the sentences
+        around it) counts at half weight: "He died in 1943" is about the Tesla of the sentence before.
+        """
         tokens = set(_tokens(form))
         joined = " " + " ".join(_tokens(form)) + " "
-        got = sum(w for t, w in self.weights.items() if t in tokens)
+        got = sum(
+            w if t in tokens else _CONTEXT_WEIGHT * w if t in context and t in self.names else 0.0
+            for t, w in self.weights.items()
+        )
         pairs = [b for b in self.bigrams if f" {b} " in joined]
         pair_share = len(pairs) / len(self.bigrams) if self.bigrams else 0.0
         return 0.8 * (got / self.total) + 0.2 * pair_share
@@ -153,25 +166,37 @@ class Extractor:
             positions.append((m.start(1), m.start(1) + len(term), self._relative[term]))
         return positions
 
-    def _gate(self, sentence_form: str, sentence_cov: float) -> float:
+    def _gate(self, sentence_form: str, sentence_cov: float, context_form: str = "") -> float:
         """Factor (0-1] that demotes sentences missing what the question is about.
 
         The rarest terms of a Vietnamese question ("trồng lúa" in "bao nhiêu ha đất trồng lúa") name
-        its topic: a sentence without them is about something else, however close its figures.
+        its topic: a sentence without them is about something else, however close its figures. When
+        the sentences around it name the topic, the sentence is only mildly demoted.
         """
         factor = min(1.0, sentence_cov / 0.5)
         if self.q.lang == "vi" and self.weights:
             tokens = set(_tokens(sentence_form))
+            context = set(_tokens(context_form))
             top = max(self.weights.values())
-            if any(w >= 0.8 * top and t not in tokens for t, w in self.weights.items()):
-                factor *= 0.5
+            missing = [t for t, w in self.weights.items() if w >= 0.8 * top and t not in tokens]
+            if missing:
+                # a name carries over from the sentences around ("ông", "thành phố" refer back to
+                # it); a common noun ("trồng lúa") names the fact itself and must be in the sentence
+                factor *= 0.85 if all(t in context and t in self.names for t in missing) else 0.5
             # a compound word the question names and the sentence lacks ("dân số" is not "dân" + "số")
             joined = " " + " ".join(_tokens(sentence_form)) + " "
-            if any(
-                f" {c} " not in joined and self.idf(c.replace(" ", "_")) >= 0.8 * top
+            around = " " + " ".join(_tokens(context_form)) + " "
+            lacking = [
+                c
                 for c in self.q.compounds
-            ):
-                factor *= 0.45
+                if f" {c} " not in joined and self.idf(c.replace(" ", "_")) >= 0.8 * top
+            ]
+            if lacking:
+                factor *= (
+                    0.85
+                    if all(f" {c} " in around and set(c.split()) <= self.names for c in lacking)
+                    else 0.45
+                )
         return factor
 
     def _sibling_factor(self, clause_form: str, others: list[str]) -> float:
@@ -223,8 +248,13 @@ class Extractor:
             if not self.anchors_hold(self.q.form(scope)):
                 continue
             sentence_form = self.q.form(chunk.text + " " + chunk.heading)
-            sentence_cov = self.coverage(sentence_form)
-            gate = self._gate(sentence_form, sentence_cov)
+            text = doc_text(chunk.doc_id)
+            context_form = self.q.form(
+                text[chunk.window_start : chunk.start] + " " + text[chunk.end : chunk.window_end]
+            )
+            context = frozenset(_tokens(context_form))
+            sentence_cov = self.coverage(sentence_form, context)
+            gate = self._gate(sentence_form, sentence_cov, context_form)
             rank_score = 1.0 - rank / n
             parts = clauses(chunk.text)
             part_forms = [self.q.form(chunk.text[a:b]) for a, b in parts]
@@ -272,8 +302,14 @@ class Extractor:
             spans = []
             for q in _quantities(clause):
                 fit = self._fit(q, clause)
-                if fit is not None:
-                    spans.append((q.start, q.end, _value(q), q.unit or None, fit + _penalty(q, clause)))
+                if fit is None or self._given(q):
+                    continue
+                start = q.start
+                if q.kind == "year":
+                    # a year keeps the word that makes it one: "năm 1943", as a date keeps "ngày"
+                    cue = _YEAR_WORD.search(clause, 0, q.start)
+                    start = cue.start() if cue else start
+                spans.append((start, q.end, _value(q), q.unit or None, fit + _penalty(q, clause)))
             return spans
         if kind == "person":
             return [(m.start(1), m.end(1), None, None, 0.0) for m in _NAME.finditer(clause)]
@@ -284,6 +320,11 @@ class Extractor:
             lead = len(clause) - len(clause.lstrip())
             return [(lead, lead + len(stripped), None, None, 0.0)] if len(stripped) > 15 else []
         return []
+
+    def _given(self, q: Quantity) -> bool:
+        """Whether a figure is one the question itself states ("hơn năm 2005", "60 Hertz"): not its answer."""
+        digits = re.sub(r"\D", "", q.text)
+        return bool(digits) and any(re.sub(r"\D", "", number) == digits for _, number, _ in self.q.anchors)
 
     def _fit(self, q: Quantity, clause: str) -> float | None:
         """Whether a figure is of the asked type: ``None`` if not, else a penalty for a looser fit."""

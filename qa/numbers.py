@@ -191,6 +191,7 @@ _YEAR_RANGE_RE = re.compile(rf"(?<![\w/.,])(?P<a>{_Y}){_SP}*[-–—]{_SP}*(?P<b
 _FRACTION_RE = re.compile(rf"(?<![0-9/.,:])(?P<n>[0-9]{{1,6}})/(?P<d>[0-9]{{1,6}}){_NOT_AFTER}")
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
+_OLD_YEAR_MIN = 1000
 _QUALIFIER_WINDOW = 32  # characters before a number searched for "khoảng", "more than", ...
 _CUE_WINDOW = 12
 
@@ -608,7 +609,14 @@ class _Reader:
         year_like = (
             token.isdigit()
             and len(token) == 4
-            and _YEAR_MIN <= value <= _YEAR_MAX
+            and (
+                _YEAR_MIN <= value <= _YEAR_MAX
+                # an older year when a cue says so: "năm 1886", "in 1773"
+                or (
+                    _OLD_YEAR_MIN <= value < _YEAR_MIN
+                    and _YEAR_CUE_RE.search(text, max(0, start - _CUE_WINDOW), start) is not None
+                )
+            )
             and read is None
             and first == start
             and not qualifier

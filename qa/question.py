@@ -183,7 +183,7 @@ _EN_STOPWORDS = {
 # (pattern on the folded, lowercased question, kind, unit); first match wins
 _KIND_RULES: list[tuple[str, AnswerKind, str]] = [
     (
-        r"\bphan tram\b|\bbao nhieu %|\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b|\bpercent|\bpercentage\b|\brate\b",
+        r"\bphan tram\b|\bbao nhieu %|\bchiem (?:\w+ ){0,3}bao nhieu\b|\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b|\bpercent|\bpercentage\b|\brate\b",
         "percent",
         "%",
     ),
@@ -317,8 +317,9 @@ def _compounds(text: str, unit: str) -> list[str]:
 
 def _kind_and_unit(flat: str, text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, str]:
     low = flat.lower()
+    spelled = match_form(text)
     for pattern, kind, unit in _KIND_RULES:
-        m = re.search(pattern, low)
+        m = next((m for m in re.finditer(pattern, low) if _spelled_as_matched(m, spelled)), None)
         if not m:
             continue
         if kind == "quantity" and not unit:
@@ -330,6 +331,18 @@ def _kind_and_unit(flat: str, text: str, english: bool, glossary: Glossary) -> t
             unit = _counted_noun(low, text, english, glossary, m.end())
         return kind, unit
     return "text", ""
+
+
+def _spelled_as_matched(m: re.Match[str], spelled: str) -> bool:
+    """Whether a rule matched on the folded question also holds in its own spelling.
+
+    Folding merges words: "máy" (machine) and "mấy" (how many) both fold to "may". When the
+    question has diacritics, a match on such a word must be the question word itself.
+    """
+    if not has_diacritics(spelled):
+        return True
+    matched = spelled[m.start() : m.end()].lower()
+    return not (fold(matched) == "may" and matched != "mấy")
 
 
 def _counted_noun(low: str, text: str, english: bool, glossary: Glossary, after: int) -> str:
@@ -349,10 +362,14 @@ def _counted_noun(low: str, text: str, english: bool, glossary: Glossary, after:
     rest = match_form(text)[after:].strip()
     rest_folded = fold(rest)
     for noun in sorted(COUNT_NOUNS, key=len, reverse=True):
-        if rest.startswith(noun) or rest_folded.startswith(fold(noun)):
+        # whole words only: "công ty" does not start with the noun "con"
+        if re.match(rf"{re.escape(noun)}(?!\w)", rest) or (
+            not has_diacritics(rest) and re.match(rf"{re.escape(fold(noun))}(?!\w)", rest_folded)
+        ):
             return noun
     first = rest.split(" ", 1)[0].strip("?.,")
-    return first
+    # "bao nhiêu khi ...", "bao nhiêu vào năm ...": a function word is not what is counted
+    return "" if first in _STOPWORDS or fold(first) in _FOLDED_STOPWORDS else first
 
 
 def _terms(text: str, *, folded: bool) -> list[str]:

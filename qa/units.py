@@ -27,7 +27,7 @@ _UNIT_GROUPS: tuple[tuple[str, Kind, float, tuple[str, ...]], ...] = (
         "square metre", "sq m", "sqm",
     )),
     ("km2", "area", 1.0, (
-        "km2", "km²", "ki-lô-mét vuông", "kilômét vuông", "kilomet vuong", "square kilometers",
+        "km2", "km²", "ki-lô-mét vuông", "kilômét vuông", "kilomet vuong", "km vuông", "square kilometers",
         "square kilometres", "square kilometer", "square kilometre", "sq km",
     )),
     ("%", "percent", 1.0, ("%", "phần trăm", "phan tram", "percent", "per cent")),
@@ -41,6 +41,8 @@ _UNIT_GROUPS: tuple[tuple[str, Kind, float, tuple[str, ...]], ...] = (
         "km", "ki-lô-mét", "kilômét", "kilomet", "kilometers", "kilometres", "kilometer", "kilometre",
     )),
     ("m", "length", 1.0, ("m", "mét", "meters", "metres", "meter", "metre")),
+    ("cm", "length", 1.0, ("cm", "xen-ti-mét", "centimét", "centimeters", "centimetres", "centimeter", "centimetre")),
+    ("mm", "length", 1.0, ("mm", "mi-li-mét", "milimét", "millimeters", "millimetres", "millimeter", "millimetre")),
     ("tấn", "mass", 1.0, ("tấn", "tons", "tonnes", "ton", "tonne")),
     ("kg", "mass", 1.0, ("kg", "ki-lô-gam", "kilôgam", "kilogam", "kilograms", "kilogram", "kilogrammes")),
     ("m3", "volume", 1.0, (
@@ -104,10 +106,10 @@ _COUNT_NOUNS_VI: tuple[str, ...] = (
     "ấp", "khu phố", "thôn",
     # land, works and facilities
     "nền", "thửa", "lô", "căn hộ", "căn nhà", "căn", "giếng", "mỏ", "công trình", "dự án", "hạng mục",
-    "gói thầu", "nhà máy", "bãi rác", "trạm", "tuyến", "khu công nghiệp", "cụm công nghiệp", "khu dân cư",
+    "gói thầu", "công ty", "nhà máy", "bãi rác", "trạm", "tuyến", "khu công nghiệp", "cụm công nghiệp", "khu dân cư",
     "khu", "chợ", "trường học", "trường", "bệnh viện", "điểm",
     # things
-    "mẫu", "phương tiện", "tàu", "xe", "cây", "con", "chiếc", "cái", "bộ", "bản đồ", "bản", "tờ", "trang",
+    "mẫu", "loài", "phương tiện", "tàu", "xe", "cây", "con", "chiếc", "cái", "bộ", "bản đồ", "bản", "tờ", "trang",
     "chỉ tiêu", "nhiệm vụ", "chương trình", "đề án", "mô hình", "sản phẩm", "nội dung", "lĩnh vực",
     # time spans
     "năm", "quý", "tháng", "tuần", "ngày", "giờ", "phút",
