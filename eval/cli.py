@@ -125,6 +125,7 @@ def _settings_lines(engine: Any, ingest_s: float) -> list[str]:
                 "retrieval_depth",
                 "rrf_k",
                 "answer_min_score",
+                "claim_min_score",
                 "approx_tolerance_pct",
                 "window_sentences",
             )

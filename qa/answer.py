@@ -25,6 +25,13 @@ from qa.retrieve import Hit
 IdfFn = Callable[[str], float]
 # a question term found only in the sentences around the evidence counts this much
 _CONTEXT_WEIGHT = 0.5
+# onset, vowels, coda of a Vietnamese syllable: "Tesla", "Warsaw", "Luther" are none
+_VIETNAMESE_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]{1,3}"
+    r"(?:ng|nh|ch|[cmnpt])?"
+)
+_MEASURES = frozenset({"area", "length", "mass", "volume", "money", "percent"})
 _YEAR_WORD = re.compile(r"(?<!\w)[Nn]ăm\s+$")
 
 # clause ends: ";", ":", dashes, run-on full stops, and purpose clauses ("để phục vụ ...", "nhằm ...")
@@ -130,9 +137,16 @@ class Extractor:
         self._relative.update(
             {b: max(self.weights.get(x, 0.0) for x in b.split()) / top for b in self.bigrams}
         )
-        # the question's names: capitalised words other than its first ("Tesla", "Warsaw")
+        # the question's names: capitalised words ("Tesla", "Warsaw"); the first word only when it
+        # cannot be a Vietnamese syllable (any opening word is capitalised)
         words = re.findall(r"\w+", question.text)
-        self.names = frozenset(question.form(w) for w in words[1:] if w[:1].isupper())
+        self.names = frozenset(
+            question.form(w)
+            for n, w in enumerate(words)
+            if question.lang == "vi"  # an English question's names are spelled otherwise in the report
+            and w[:1].isupper()
+            and (n > 0 or not _VIETNAMESE_SYLLABLE.fullmatch(w.lower()))
+        )
         terms = sorted(self._relative, key=len, reverse=True)
         self._term_pattern = (
             re.compile(r"(?<!\w)(?=(" + "|".join(map(re.escape, terms)) + r")(?!\w))") if terms else None
@@ -247,8 +261,11 @@ class Extractor:
             )
             if not self.anchors_hold(self.q.form(scope)):
                 continue
-            sentence_form = self.q.form(chunk.text + " " + chunk.heading)
             text = doc_text(chunk.doc_id)
+            # a name the question gives ("Warsaw", "Cần Thơ") that the whole document never states:
+            # the document is about another subject
+            elsewhere = 0.3 if self.names and not self.names <= _document_tokens(text, self.q.folded) else 1.0
+            sentence_form = self.q.form(chunk.text + " " + chunk.heading)
             context_form = self.q.form(
                 text[chunk.window_start : chunk.start] + " " + text[chunk.end : chunk.window_end]
             )
@@ -277,6 +294,7 @@ class Extractor:
                     proximity = _proximity(positions, span_start, span_end)
                     score = (
                         gate
+                        * elsewhere
                         * sibling
                         * (0.40 * sentence_cov + 0.30 * clause_cov + 0.15 * proximity + 0.15 * rank_score)
                         - penalty
@@ -349,6 +367,8 @@ class Extractor:
 
     def _count_fit(self, q: Quantity, clause: str) -> float | None:
         unit = self.q.unit
+        if not unit and q.kind in _MEASURES:
+            return 0.1  # "Khổ đường sắt là bao nhiêu?" names no unit: a measure may answer it
         if q.kind not in ("count", "fraction", "number"):
             return None
         if not unit:
@@ -366,6 +386,12 @@ class Extractor:
         # a known counted noun is a requirement ("hộ gia đình" is not "tổ chức"); any other word
         # after "bao nhiêu" is only a hint of what is counted
         return None if self.q.unit_strict else 0.15
+
+
+@lru_cache(maxsize=512)
+def _document_tokens(text: str, folded: bool) -> frozenset[str]:
+    # the same document text object comes back from the engine's cache: its hash is computed once
+    return frozenset(_tokens(fold(text) if folded else match_form(text)))
 
 
 @lru_cache(maxsize=16384)

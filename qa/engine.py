@@ -104,7 +104,7 @@ class Engine:
             idf=lexical.idf,
             manifest=self.index.manifest,
             doc_text=self._doc_text,
-            min_score=self.settings.answer_min_score,
+            min_score=self.settings.claim_min_score,
             tolerance_pct=self.settings.approx_tolerance_pct,
             top_k=self.settings.candidates,
             depth=self.settings.retrieval_depth,

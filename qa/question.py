@@ -187,7 +187,7 @@ _KIND_RULES: list[tuple[str, AnswerKind, str]] = [
         "percent",
         "%",
     ),
-    (r"\bbao nhieu (ha|hec ?ta|hecta|m2|met vuong|km2?|km|tan|kg|m3)\b", "quantity", ""),
+    (r"\bbao nhieu (ha|hec ?ta|hecta|m2|met vuong|km vuong|km2?|km|tan|kg|m3)\b", "quantity", ""),
     (r"\bhow many (hectares?|square met(er|re)s?|kilomet(er|re)s?|tonnes?|tons?)\b", "quantity", ""),
     (
         r"\bdien tich\b.*\bbao nhieu\b|\bbao nhieu\b.*\bdien tich\b|\bhow (large|big)\b|\bwhat (is|was) the area\b|\bhow much land\b",

@@ -27,7 +27,7 @@ _UNIT_GROUPS: tuple[tuple[str, Kind, float, tuple[str, ...]], ...] = (
         "square metre", "sq m", "sqm",
     )),
     ("km2", "area", 1.0, (
-        "km2", "km²", "ki-lô-mét vuông", "kilômét vuông", "kilomet vuong", "km vuông", "square kilometers",
+        "km2", "km²", "ki-lô-mét vuông", "kilômét vuông", "kilomet vuong", "km vuông", "km vuong", "square kilometers",
         "square kilometres", "square kilometer", "square kilometre", "sq km",
     )),
     ("%", "percent", 1.0, ("%", "phần trăm", "phan tram", "percent", "per cent")),

@@ -1,0 +1,89 @@
+"""Answers over encyclopedic paragraphs (XQuAD's kind of text), where a sentence names its subject
+by a pronoun and the question states figures of its own. Small corpus, real engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from baocao.settings import Settings
+from ingest import Index
+from qa import Engine
+from qa.glossary import Glossary
+from qa.question import analyse
+
+PARAGRAPHS = {
+    "tesla.txt": (
+        "Nikola Tesla là nhà phát minh người Mỹ gốc Serbia. Ông được biết đến với hệ thống điện xoay chiều. "
+        "Ông qua đời vào ngày 7 tháng 1 năm 1943 tại New York."
+    ),
+    "amazon.txt": (
+        "Rừng Amazon là khu rừng nhiệt đới lớn nhất thế giới. "
+        "Vào năm 2010 rừng Amazon đã trải qua một đợt hạn hán nghiêm trọng, cực đoan hơn cả đợt hạn hán năm 2005. "
+        "Lưu vực này bao phủ 7.000.000 km vuông."
+    ),
+    "warsaw.txt": (
+        "Warsaw là thủ đô của Ba Lan. Sàn giao dịch chứng khoán đầu tiên của Warsaw được thành lập vào năm 1817. "
+        "Ngày nay có 374 công ty được niêm yết trên sàn."
+    ),
+    "victoria.txt": "Các tuyến đường sắt ở bang Victoria chủ yếu sử dụng khổ rộng 1.600 mm.",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, cached_embedder) -> Engine:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("paragraphs")
+    for name, text in PARAGRAPHS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("open-index")), progress=False)
+    with Index.open(settings, writable=True, embedder=cached_embedder) as index:
+        assert index.ingest([folder]).failed == []
+    return Engine(Index.open(settings, embedder=cached_embedder), settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the sentence says "Ông"; Tesla is named in the sentences around it
+        ("Tesla qua đời vào ngày nào?", "ngày 7 tháng 1 năm 1943"),
+        # 2005 is stated by the question: the answer is the other year, with its "năm"
+        ("Rừng Amazon trải qua đợt hạn hán cực đoan hơn năm 2005 vào năm nào?", "năm 2010"),
+        ("Sàn giao dịch chứng khoán đầu tiên của Warsaw được thành lập khi nào?", "năm 1817"),
+        # "công ty" is counted, not the noun "con" its first letters spell
+        ("Có bao nhiêu công ty được niêm yết trên sàn Warsaw?", "374 công ty"),
+        ("Lưu vực Amazon bao phủ bao nhiêu km vuông?", "7.000.000 km vuông"),
+        # no unit in the question: a measure answers it
+        ("Khổ đường sắt ở Victoria là bao nhiêu?", "1.600 mm"),
+    ],
+)
+def test_answers_over_paragraphs(engine: Engine, question: str, expected: str) -> None:
+    answer = engine.ask(question)
+    assert answer.answer == expected, (question, answer.answer, answer.confidence)
+    citation = answer.citations[0]
+    assert (
+        engine.index.store.document_text(citation.doc)[citation.answer_start : citation.answer_end]
+        == expected
+    )
+
+
+def test_a_fact_of_another_subject_is_not_carried_over(engine: Engine) -> None:
+    # names carry over from the sentences around; a missing common noun does not
+    answer = engine.ask("Rừng Amazon có bao nhiêu công ty được niêm yết?")
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "unit"),
+    [
+        ("Khi nào Tesla được cấp bằng sáng chế máy phát điện?", "date", ""),  # "máy" is not "mấy"
+        ("Có mấy cuộc thanh tra?", "count", "cuộc"),
+        ("co may cuoc thanh tra", "count", "cuộc"),  # typed without diacritics, "may" may be "mấy"
+        ("Có bao nhiêu công ty được niêm yết?", "count", "công ty"),
+        ("Thời gian còn lại là bao nhiêu khi Carolina có bóng?", "count", ""),  # "khi" is not counted
+        ("Lượng cacbon chiếm bao nhiêu so với thế giới?", "percent", "%"),
+    ],
+)
+def test_question_kind_and_unit(question: str, kind: str, unit: str) -> None:
+    q = analyse(question, Glossary.load())
+    assert (q.kind, q.unit) == (kind, unit)
