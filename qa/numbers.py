@@ -188,6 +188,12 @@ _EN_DMY_RE = re.compile(
 )
 _EN_MONTH_RE = re.compile(rf"(?<!\w)(?P<mon>{_MONTH_NAME})(?!\w)\.?,?{_SP}+(?P<y>{_Y})(?![0-9])")
 _YEAR_RANGE_RE = re.compile(rf"(?<![\w/.,])(?P<a>{_Y}){_SP}*[-–—]{_SP}*(?P<b>{_Y}){_NOT_AFTER}")
+# "từ năm 2016 đến năm 2020", "from 2005 to 2010": a period in words
+_YEAR_SPAN_RE = re.compile(
+    rf"(?<!\w)(?:từ|from){_SP}+(?:(?:năm|the year){_SP}+)?(?P<a>{_Y}){_SP}+(?:đến|tới|to|until){_SP}+"
+    rf"(?:(?:năm|the year){_SP}+)?(?P<b>{_Y}){_NOT_AFTER}(?!\w)",
+    re.IGNORECASE,
+)
 _FRACTION_RE = re.compile(rf"(?<![0-9/.,:])(?P<n>[0-9]{{1,6}})/(?P<d>[0-9]{{1,6}}){_NOT_AFTER}")
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
@@ -472,6 +478,11 @@ class _Reader:
             self.add_dates(_month_span(int(match["y"]), MONTHS_EN[match["mon"].lower()]), match)
 
     def year_ranges(self) -> None:
+        for match in _YEAR_SPAN_RE.finditer(self.text):
+            first, last = int(match["a"]), int(match["b"])
+            # the words frame the years: older ones ("từ năm 1870 đến 1939") are read too
+            if _OLD_YEAR_MIN <= first < last <= _YEAR_MAX and not _UNIT_RE.match(self.text, match.end()):
+                self.add_match(match, "year", float(first), upper=float(last))
         for match in _YEAR_RANGE_RE.finditer(self.text):
             first, last = int(match["a"]), int(match["b"])
             if not (_YEAR_MIN <= first < last <= _YEAR_MAX):

@@ -14,7 +14,7 @@ from typing import Literal
 
 from ingest.normalize import clean, fold, has_diacritics, match_form
 from qa.glossary import Glossary
-from qa.numbers import COUNT_NOUNS, Quantity, canonical_unit
+from qa.numbers import COUNT_NOUNS, UNITS, Quantity, canonical_unit
 
 AnswerKind = Literal["quantity", "count", "percent", "money", "date", "person", "docref", "place", "text"]
 
@@ -281,9 +281,12 @@ def analyse(text: str, glossary: Glossary) -> Question:
     flat = fold(text)
     kind, unit = _kind_and_unit(flat, text, english, glossary)
     if english:
-        # unit words ("héc-ta") are the answer's type, not its topic
-        vi_terms = [t for t in glossary.translate(text) if canonical_unit(t) is None]
+        # unit words ("héc-ta") are the answer's type, not its topic; nouns that can be counted
+        # ("hội nghị" in "when was the conference held") are kept
+        vi_terms = [t for t in glossary.translate(text) if match_form(t) not in UNITS]
         terms = _terms(" ; ".join(vi_terms), folded=False)
+        if kind == "count" and unit:
+            vi_terms.append(unit)  # what is counted ("tổ chức" for "organizations") locates the figure too
         query = text + " (" + ", ".join(vi_terms) + ")" if vi_terms else text
         anchors = _anchors(flat, english=True)
     else:
@@ -307,10 +310,19 @@ def _compounds(text: str, unit: str) -> list[str]:
     from ingest.segment import words
 
     skip = {"bao nhiêu", "phần trăm", "diện tích", "khi nào", "ngày nào", "như thế nào", match_form(unit)}
+    # capitalised syllables (after the first word) belong to names, which the segmenter often glues
+    # to the next word ("Luther lan", "Nissan mở"): such a "compound" names nothing to look for
+    capitalised = {match_form(w) for w in re.findall(r"\w+", text)[1:] if w[:1].isupper()}
     found = []
     for word in words(_TIME_PHRASE.sub(" , ", text)):
         compound = word.replace("_", " ")
-        if "_" in word and compound not in skip and not any(_NUMBER.fullmatch(x) for x in compound.split()):
+        syllables = compound.split()
+        if (
+            "_" in word
+            and compound not in skip
+            and not any(_NUMBER.fullmatch(x) for x in syllables)
+            and not capitalised.intersection(syllables)
+        ):
             found.append(compound)
     return found
 

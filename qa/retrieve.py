@@ -125,7 +125,9 @@ def _query_tokens(question: Question) -> list[str]:
         # and the unit the answer must carry ("ha"), which an English question names in English
         tokens = [t.replace(" ", "_") for t in question.terms]
         unit = (
-            [question.unit] if question.unit and question.unit.isalpha() and question.unit != "area" else []
+            [question.unit, *question.unit.split()]
+            if question.unit and question.unit.replace(" ", "").isalpha() and question.unit != "area"
+            else []
         )
         return tokens + [t for term in question.terms for t in term.split()] + unit
     if question.folded:

@@ -87,3 +87,33 @@ def test_a_fact_of_another_subject_is_not_carried_over(engine: Engine) -> None:
 def test_question_kind_and_unit(question: str, kind: str, unit: str) -> None:
     q = analyse(question, Glossary.load())
     assert (q.kind, q.unit) == (kind, unit)
+
+
+def test_a_name_glued_to_a_word_is_not_a_compound_to_require() -> None:
+    # underthesea segments "Luther lan" as one word; only real compounds gate the evidence
+    q = analyse("Các tác phẩm của Luther lan sang Pháp khi nào?", Glossary.load())
+    assert "tác phẩm" in q.compounds
+    assert not [c for c in q.compounds if "luther" in c]
+
+
+def test_english_question_keeps_countable_topic_nouns() -> None:
+    glossary = Glossary.load()
+    when = analyse("When was the conference held?", glossary)
+    assert "hội nghị" in when.terms  # a noun that can be counted is still the topic of a date question
+    count = analyse("how many organizations were allocated land", glossary)
+    assert count.unit == "tổ chức" and "tổ chức" in count.query  # what is counted helps find the figure
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "first", "last"),
+    [
+        ("giai đoạn từ năm 2016 đến năm 2020 đã", "từ năm 2016 đến năm 2020", 2016, 2020),
+        ("Nhà hát hoạt động từ năm 1870 đến 1939, và", "từ năm 1870 đến 1939", 1870, 1939),
+        ("peaked from 2005 to 2010.", "from 2005 to 2010", 2005, 2010),
+    ],
+)
+def test_a_period_in_words_is_one_span(text: str, span: str, first: int, last: int) -> None:
+    from qa.numbers import find_quantities
+
+    (q,) = find_quantities(text, lang="en" if text.startswith("peaked") else "vi")
+    assert (q.text, q.kind, q.value, q.upper) == (span, "year", first, last)
