@@ -268,13 +268,14 @@ class Store:
     def dense_query(
         self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
-        """The ``k`` chunks nearest to a query vector, as ``(chunk_id, cosine similarity)``."""
-        total = self.count()
-        if total == 0:
-            return []
+        """The ``k`` chunks nearest to a query vector, as ``(chunk_id, cosine similarity)``.
+
+        Chroma 1.x returns fewer than ``k`` when the collection holds fewer (none when it is empty),
+        so the collection is not counted first (a count costs as much as a small query).
+        """
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         got = self._sentences.query(
-            query_embeddings=[vector], n_results=min(k, total), where=where, include=["distances"]
+            query_embeddings=[vector], n_results=k, where=where, include=["distances"]
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 

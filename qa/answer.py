@@ -117,8 +117,10 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return spans or [(0, len(sentence))]
 
 
-def _tokens(form: str) -> list[str]:
-    return re.findall(r"\w+", form)
+@lru_cache(maxsize=65536)
+def _tokens(form: str) -> tuple[str, ...]:
+    # the same sentences and clauses are read again for each question term and each question
+    return tuple(re.findall(r"\w+", form))
 
 
 class Extractor:
