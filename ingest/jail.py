@@ -96,9 +96,14 @@ class ParserJail:
         Raises:
             LoadError: the file is bad, too slow to parse, or needs more memory than the cap.
         """
-        conn = self._start()
         self.peak_bytes = None
-        conn.send((str(path), max_bytes))
+        try:
+            conn = self._start()
+            conn.send((str(path), max_bytes))
+        except OSError:  # the previous worker died after its last answer: start another
+            self.close()
+            conn = self._start()
+            conn.send((str(path), max_bytes))
         if not conn.poll(self.timeout_s):
             self.close()
             raise LoadError(
@@ -108,8 +113,8 @@ class ParserJail:
             )
         try:
             *reply, self.peak_bytes = conn.recv()
-        except EOFError:
-            reply = ["memory"]  # the worker died: the cap killed it mid-allocation
+        except (EOFError, OSError):
+            reply = ["memory"]  # the worker died: the cap killed it mid-allocation (or before it could start)
             self.close()
         if reply[0] == "ok":
             loaded: Loaded = reply[1]

@@ -63,3 +63,24 @@ def test_a_batch_of_hostile_files_loses_nothing(hostile: Path, tmp_path: Path, c
         assert report.added == 2  # the cp1258 and the UTF-16 file: other bytes, the same text
         texts = {index.store.document_text(d) for d in index.manifest()}
         assert texts == {TEXT}
+
+
+def test_a_file_that_needs_more_memory_than_the_cap_is_rejected_and_the_next_is_read(tmp_path: Path) -> None:
+    # 47 MB of text pass the size cap; decoding and normalising it needs about 260 MB
+    big = tmp_path / "big.txt"
+    big.write_text(TEXT * 700_000, encoding="utf-8")
+    small = tmp_path / "small.txt"
+    small.write_text(TEXT, encoding="utf-8")
+    jail = ParserJail(memory_mb=300, timeout_s=20)
+    try:
+        with pytest.raises(
+            LoadError, match=r"needed more than 300 MB of memory.*BAOCAO_PARSE_MEMORY_MB"
+        ) as caught:
+            jail.parse(big, max_bytes=50 * 2**20)
+        assert str(caught.value).startswith(f"cannot read '{big}'")
+        if jail.peak_bytes is not None:
+            assert jail.peak_bytes < 300 * 2**20
+        loaded = jail.parse(small, max_bytes=50 * 2**20)  # a fresh worker takes the next file
+        assert unicodedata.normalize("NFC", loaded.blocks[0].text.strip()) == TEXT
+    finally:
+        jail.close()
