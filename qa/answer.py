@@ -342,9 +342,13 @@ class Extractor:
         return []
 
     def _given(self, q: Quantity) -> bool:
-        """Whether a figure is one the question itself states ("hơn năm 2005", "60 Hertz"): not its answer."""
+        """Whether a figure is one the question itself states ("hơn năm 2005", "60 Hertz"): not its answer.
+
+        One-digit numbers are left alone: "giai đoạn 1", "quý 3" label the question, and "1 dự án"
+        may well answer it.
+        """
         digits = re.sub(r"\D", "", q.text)
-        return bool(digits) and any(re.sub(r"\D", "", number) == digits for _, number, _ in self.q.anchors)
+        return len(digits) > 1 and any(re.sub(r"\D", "", number) == digits for _, number, _ in self.q.anchors)
 
     def _fit(self, q: Quantity, clause: str) -> float | None:
         """Whether a figure is of the asked type: ``None`` if not, else a penalty for a looser fit."""
@@ -393,7 +397,7 @@ class Extractor:
 @lru_cache(maxsize=512)
 def _document_tokens(text: str, folded: bool) -> frozenset[str]:
     # the same document text object comes back from the engine's cache: its hash is computed once
-    return frozenset(_tokens(fold(text) if folded else match_form(text)))
+    return frozenset(re.findall(r"\w+", fold(text) if folded else match_form(text)))
 
 
 @lru_cache(maxsize=16384)
