@@ -182,17 +182,17 @@ class Extractor:
             positions.append((m.start(1), m.start(1) + len(term), self._relative[term]))
         return positions
 
-    def _gate(self, sentence_form: str, sentence_cov: float, context_form: str = "") -> float:
+    def _gate(self, sentence_form: str, sentence_cov: float, context: frozenset[str] = frozenset()) -> float:
         """Factor (0-1] that demotes sentences missing what the question is about.
 
         The rarest terms of a Vietnamese question ("trồng lúa" in "bao nhiêu ha đất trồng lúa") name
         its topic: a sentence without them is about something else, however close its figures. When
-        the sentences around it name the topic, the sentence is only mildly demoted.
+        the missing terms are names stated in the sentences around (``context``), the sentence is
+        only mildly demoted.
         """
         factor = min(1.0, sentence_cov / 0.5)
         if self.q.lang == "vi" and self.weights:
             tokens = set(_tokens(sentence_form))
-            context = set(_tokens(context_form))
             top = max(self.weights.values())
             missing = [t for t, w in self.weights.items() if w >= 0.8 * top and t not in tokens]
             if missing:
@@ -201,18 +201,11 @@ class Extractor:
                 factor *= 0.85 if all(t in context and t in self.names for t in missing) else 0.5
             # a compound word the question names and the sentence lacks ("dân số" is not "dân" + "số")
             joined = " " + " ".join(_tokens(sentence_form)) + " "
-            around = " " + " ".join(_tokens(context_form)) + " "
-            lacking = [
-                c
+            if any(
+                f" {c} " not in joined and self.idf(c.replace(" ", "_")) >= 0.8 * top
                 for c in self.q.compounds
-                if f" {c} " not in joined and self.idf(c.replace(" ", "_")) >= 0.8 * top
-            ]
-            if lacking:
-                factor *= (
-                    0.85
-                    if all(f" {c} " in around and set(c.split()) <= self.names for c in lacking)
-                    else 0.45
-                )
+            ):
+                factor *= 0.45
         return factor
 
     def _sibling_factor(self, clause_form: str, others: list[str]) -> float:
@@ -273,7 +266,7 @@ class Extractor:
             )
             context = frozenset(_tokens(context_form))
             sentence_cov = self.coverage(sentence_form, context)
-            gate = self._gate(sentence_form, sentence_cov, context_form)
+            gate = self._gate(sentence_form, sentence_cov, context)
             rank_score = 1.0 - rank / n
             parts = clauses(chunk.text)
             part_forms = [self.q.form(chunk.text[a:b]) for a, b in parts]

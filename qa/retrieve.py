@@ -125,11 +125,12 @@ def _query_tokens(question: Question) -> list[str]:
         # and the unit the answer must carry ("ha"), which an English question names in English
         tokens = [t.replace(" ", "_") for t in question.terms]
         unit = (
-            [question.unit, *question.unit.split()]
+            # as the index holds it: a compound joined ("tổ_chức"), and its syllables
+            [question.unit.replace(" ", "_"), *question.unit.split()]
             if question.unit and question.unit.replace(" ", "").isalpha() and question.unit != "area"
             else []
         )
-        return tokens + [t for term in question.terms for t in term.split()] + unit
+        return tokens + [t for term in question.terms for t in term.split()] + list(dict.fromkeys(unit))
     if question.folded:
         return [fold(t) for t in lexical_tokens(question.text)]
     return lexical_tokens(question.text)
