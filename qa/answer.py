@@ -32,6 +32,10 @@ _VIETNAMESE_SYLLABLE = re.compile(
     r"(?:ng|nh|ch|[cmnpt])?"
 )
 _MEASURES = frozenset({"area", "length", "mass", "volume", "money", "percent"})
+# where one item of a list ends and the next begins: "56,2% là người Công giáo, 35,7% ..."
+_ITEM_BREAK = re.compile(r",\s*|\s+(?:và|and)\s+")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_PART_DISCOUNT = 0.9  # a figure in brackets answers for its part, not for the whole before it
 _YEAR_WORD = re.compile(r"(?<!\w)[Nn]ăm\s+$")
 
 # clause ends: ";", ":", dashes, run-on full stops, and purpose clauses ("để phục vụ ...", "nhằm ...")
@@ -285,13 +289,15 @@ class Extractor:
                     else sentence_cov
                 )
                 positions = self._term_positions(clause_form)
-                for span_start, span_end, value, unit, penalty in part_spans[i]:
-                    proximity = _proximity(positions, span_start, span_end)
+                spans = part_spans[i]
+                shares = _segment_shares(clause, [(s[0], s[1]) for s in spans], positions)
+                for (span_start, span_end, value, unit, penalty), share in zip(spans, shares, strict=True):
+                    local = 0.5 * _proximity(positions, span_start, span_end) + 0.5 * share
                     score = (
                         gate
                         * elsewhere
                         * sibling
-                        * (0.40 * sentence_cov + 0.30 * clause_cov + 0.15 * proximity + 0.15 * rank_score)
+                        * (0.40 * sentence_cov + 0.30 * clause_cov + 0.15 * local + 0.15 * rank_score)
                         - penalty
                     )
                     start = chunk.start + c_start + span_start
@@ -317,12 +323,15 @@ class Extractor:
                 fit = self._fit(q, clause)
                 if fit is None or self._given(q):
                     continue
-                start = q.start
-                if q.kind == "year":
+                start, end, value = q.start, q.end, _value(q)
+                year = _year_of(q, clause) if kind == "date" and self.q.unit == "năm" else None
+                if year:
+                    start, end, value = year
+                elif q.kind == "year":
                     # a year keeps the word that makes it one: "năm 1943", as a date keeps "ngày"
                     cue = _YEAR_WORD.search(clause, 0, q.start)
                     start = cue.start() if cue else start
-                spans.append((start, q.end, _value(q), q.unit or None, fit + _penalty(q, clause)))
+                spans.append((start, end, value, q.unit or None, fit + _penalty(q, clause)))
             return spans
         if kind == "person":
             return [(m.start(1), m.end(1), None, None, 0.0) for m in _NAME.finditer(clause)]
@@ -399,6 +408,21 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(find_quantities(text))
 
 
+def _year_of(q: Quantity, clause: str) -> tuple[int, int, float] | None:
+    """The year of a one-year date, as ``(start, end, year)`` in ``clause``, with its "năm".
+
+    "ngày 7 tháng 1 năm 1943" answers "năm nào?" as "năm 1943".
+    """
+    if q.kind != "date" or q.date is None or (q.date_end is not None and q.date_end.year != q.date.year):
+        return None
+    digits = str(q.date.year)
+    at = clause.rfind(digits, q.start, q.end)
+    if at < 0:
+        return None
+    cue = _YEAR_WORD.search(clause, q.start, at)
+    return (cue.start() if cue else at), at + len(digits), float(q.date.year)
+
+
 def _value(q: Quantity) -> float | None:
     return None if q.kind in ("date", "code") else q.value
 
@@ -425,6 +449,76 @@ def _starts_with_noun(text: str, noun: str) -> bool:
 def _ends_with_noun(text: str, noun: str) -> bool:
     a, b = fold(text), fold(match_form(noun))
     return a == b or a.endswith(" " + b)
+
+
+def _segment_shares(
+    clause: str, spans: list[tuple[int, int]], positions: list[tuple[int, int, float]]
+) -> list[float]:
+    """Each span's share of the question's terms in its own stretch of a clause, the stretches split
+    between neighbouring spans.
+
+    In "56,2% là người Công giáo, 35,7% người Do Thái", a question about "người Công giáo" is
+    answered by the first figure: the words between two figures belong to the earlier one up to the
+    last comma or "và" between them, and to the later one after it. With no such break, they belong
+    to the later figure ("cho thuê đất 22 tổ chức với diện tích 66,4 ha"). The words before the
+    first figure's own stretch frame the whole list and count for every figure.
+
+    Figures in brackets are parts of the figure before them: "10 cuộc thanh tra (05 cuộc theo kế
+    hoạch, 05 cuộc đột xuất) về đất đai". The words after the bracket go on with the whole; a part
+    shares the bracket's words among its siblings and has its whole's words too, at a discount, so
+    that it answers only when the question names what sets it apart ("đột xuất").
+    """
+    brackets = [m.span() for m in _BRACKETED.finditer(clause)]
+    total = sum(w for _, _, w in positions)
+    if not spans or not total:
+        return [0.0] * len(spans)
+
+    def bracketed(start: int) -> bool:
+        return any(lo <= start < hi for lo, hi in brackets)
+
+    def weight(lo: int, hi: int, *, outside: bool) -> float:
+        return sum(w for a, b, w in positions if lo <= a and b <= hi and not (outside and bracketed(a)))
+
+    # outside the brackets, their text is neither a break nor a term
+    outer_text = clause
+    for lo, hi in brackets:
+        outer_text = outer_text[:lo] + " " * (hi - lo) + outer_text[hi:]
+    outer = [k for k, (start, _) in enumerate(spans) if not bracketed(start)]
+    # what comes before the first figure's own words ("Theo điều tra dân số năm 1901, Lodz có 500.000
+    # người, trong đó 48,1% ...") frames the whole list: every figure of it has those words
+    first = min((spans[k][0] for k in outer), default=0)
+    breaks = list(_ITEM_BREAK.finditer(outer_text, 0, first))
+    preamble = breaks[-1].end() if breaks else 0
+    framing = weight(0, preamble, outside=True)
+    outer_stretches = _stretches(outer_text, preamble, len(clause), [spans[k] for k in outer])
+    shares = [0.0] * len(spans)
+    for k, (lo, hi) in zip(outer, outer_stretches, strict=True):
+        shares[k] = (framing + weight(lo, hi, outside=True)) / total
+    for lo, hi in brackets:
+        members = [k for k, (start, end) in enumerate(spans) if lo <= start and end <= hi]
+        whole = next(((a, b) for a, b in outer_stretches if a <= lo < b), (preamble, len(clause)))
+        inherited = framing + weight(*whole, outside=True)
+        parts = _stretches(clause, lo, hi, [spans[k] for k in members])
+        for k, (start, end) in zip(members, parts, strict=True):
+            shares[k] = _PART_DISCOUNT * (weight(start, end, outside=False) + inherited) / total
+    return shares
+
+
+def _stretches(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretch of ``text[lo:hi]`` that belongs to each span (see ``_segment_shares``)."""
+    order = sorted(range(len(spans)), key=lambda k: spans[k])
+    bounds: list[tuple[int, int]] = [(0, 0)] * len(spans)
+    left = lo
+    for n, k in enumerate(order):
+        start, end = spans[k]
+        right = hi
+        if n + 1 < len(order):
+            following = spans[order[n + 1]][0]
+            breaks = list(_ITEM_BREAK.finditer(text, end, max(end, following)))
+            right = breaks[-1].start() if breaks else end
+        bounds[k] = (min(left, start), max(right, end))
+        left = max(right, end)
+    return bounds
 
 
 def _proximity(positions: list[tuple[int, int, float]], start: int, end: int) -> float:

@@ -1,7 +1,8 @@
 """Question analysis: what is asked (its answer type and unit) and the key terms to look for.
 
-Patterns are matched on the diacritic-free form of the question, so "cho thue dat bao nhieu ha"
-is read like "cho thuê đất bao nhiêu ha". English questions are carried into Vietnamese terms
+The question-word patterns are spelled with diacritics and also take each word typed without
+them, so "cho thue dat bao nhieu ha" is read like "cho thuê đất bao nhiêu ha" while "máy" is not
+"mấy". English questions are carried into Vietnamese terms
 through the domain glossary.
 """
 
@@ -180,40 +181,69 @@ _EN_STOPWORDS = {
     "and",
 }
 
-# (pattern on the folded, lowercased question, kind, unit); first match wins
-_KIND_RULES: list[tuple[str, AnswerKind, str]] = [
+# (pattern on the lowercased question, kind, unit); first match wins. The patterns are spelled with
+# their diacritics; each word also matches its diacritic-free form (see ``_tolerant``), so that
+# "bao nhieu" reads as "bao nhiêu" while "máy" (machine) never reads as "mấy" (how many)
+_SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
     (
-        r"\bphan tram\b|\bbao nhieu %|\bchiem (?:\w+ ){0,3}bao nhieu\b|\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b|\bpercent|\bpercentage\b|\brate\b",
+        r"\bphần trăm\b|\bbao nhiêu %|\bchiếm (?:\w+ ){0,3}bao nhiêu\b|\b(?:tỷ|tỉ) lệ\b.*\bbao nhiêu\b"
+        r"|\bbao nhiêu\b.*\b(?:tỷ|tỉ) lệ\b|\bpercent|\bpercentage\b|\brate\b",
         "percent",
         "%",
     ),
-    (r"\bbao nhieu (ha|hec ?ta|hecta|m2|met vuong|km vuong|km2?|km|tan|kg|m3)\b", "quantity", ""),
-    (r"\bhow many (hectares?|square met(er|re)s?|kilomet(er|re)s?|tonnes?|tons?)\b", "quantity", ""),
+    (r"\bbao nhiêu (ha|héc[- ]?ta|hecta|m2|mét vuông|km vuông|km2?|km|tấn|kg|m3)\b", "quantity", ""),
+    (r"\bhow many (hectares?|square met(?:er|re)s?|kilomet(?:er|re)s?|tonnes?|tons?)\b", "quantity", ""),
     (
-        r"\bdien tich\b.*\bbao nhieu\b|\bbao nhieu\b.*\bdien tich\b|\bhow (large|big)\b|\bwhat (is|was) the area\b|\bhow much land\b",
+        r"\bdiện tích\b.*\bbao nhiêu\b|\bbao nhiêu\b.*\bdiện tích\b|\bhow (?:large|big)\b"
+        r"|\bwhat (?:is|was) the area\b|\bhow much land\b",
         "quantity",
         "area",
     ),
     (
-        r"\bkinh phi\b|\bngan sach\b|\bbao nhieu (tien|dong|ty|trieu)\b|\bvon\b.*\bbao nhieu\b|\bhow much (money|funding|budget)\b|\bfunding\b|\bbudget\b|\bcost\b",
+        r"\bkinh phí\b|\bngân sách\b|\bbao nhiêu (?:tiền|đồng|tỷ|tỉ|triệu)\b|\bvốn\b.*\bbao nhiêu\b"
+        r"|\bhow much (?:money|funding|budget)\b|\bfunding\b|\bbudget\b|\bcost\b",
         "money",
         "đồng",
     ),
-    (r"\bbao nhieu\b|\bmay\b|\bhow many\b|\bnumber of\b", "count", ""),
+    (r"\bbao nhiêu\b|\bmấy\b|\bhow many\b|\bnumber of\b", "count", ""),
+    # a year asked for: a full date answers it by its year ("Tesla chết năm nào?" -> năm 1943)
+    (r"\bnăm nào\b|\b(?:what|which) year\b", "date", "năm"),
     (
-        r"\bngay nao\b|\bkhi nao\b|\bbao gio\b|\bthoi gian nao\b|\bthang nao\b|\bnam nao\b|\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b",
+        r"\bngày nào\b|\bkhi nào\b|\bbao giờ\b|\bthời gian nào\b|\btháng nào\b|\bwhen\b|\bwhat date\b"
+        r"|\bwhich date\b|\bwhat day\b",
         "date",
         "",
     ),
-    (r"(^| )ai( |$|\?)|\bwho\b|\bwhom\b", "person", ""),
+    (r"(?:^| )ai(?: |$|\?)|\bwho\b|\bwhom\b", "person", ""),
     (
-        r"\b(nghi quyet|thong tu|quyet dinh|nghi dinh|chi thi|van ban|cong van|ke hoach) (nao|so may|so bao nhieu)\b"
-        r"|\bwhich (resolution|circular|decision|decree|directive|document|regulation)\b|\bwhat (resolution|circular|decree|decision)\b",
+        r"\b(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch) (?:nào|số mấy|số bao nhiêu)\b"
+        r"|\bwhich (?:resolution|circular|decision|decree|directive|document|regulation)\b"
+        r"|\bwhat (?:resolution|circular|decree|decision)\b",
         "docref",
         "",
     ),
-    (r"\bo dau\b|\btai dau\b|\bnoi nao\b|\bdia diem nao\b|\bwhere\b", "place", ""),
+    (r"\bở đâu\b|\btại đâu\b|\bnơi nào\b|\bđịa điểm nào\b|\bwhere\b", "place", ""),
 ]
+
+
+def _tolerant(pattern: str) -> re.Pattern[str]:
+    """A spelled rule that also takes each of its words typed without diacritics.
+
+    "bao nhiêu" becomes "bao (?:nhiêu|nhieu)": a question typed without diacritics matches, and so
+    does one typed with them, but a word typed with other diacritics ("máy" for "mấy") does not.
+    """
+
+    def word(m: re.Match[str]) -> str:
+        text = m.group(0)
+        if text.startswith("\\"):
+            return text  # an escape ("\b", "\w") is regex syntax, not a word
+        spelled = match_form(text)
+        return spelled if fold(spelled) == spelled else f"(?:{spelled}|{fold(spelled)})"
+
+    return re.compile(re.sub(r"\\.|[^\W\d_]+", word, pattern))
+
+
+_KIND_RULES = [(_tolerant(pattern), kind, unit) for pattern, kind, unit in _SPELLED_RULES]
 _EN_UNITS = {
     "hectare": "ha",
     "hectares": "ha",
@@ -241,7 +271,8 @@ class Question:
         lang: ``"vi"`` or ``"en"``.
         kind: the answer type.
         unit: the answer's unit: canonical ("ha", "%", "đồng"), ``"area"`` for any area unit,
-            a counted noun ("tổ chức", "cuộc") for counts, or ``""`` when any will do.
+            a counted noun ("tổ chức", "cuộc") for counts, ``"năm"`` for a date asked by its year,
+            or ``""`` when any will do.
         terms: key terms in the report's language, in ``match_form`` (or folded when ``folded``).
         anchors: numbers the question itself states, each with the word before it
             ("giai đoạn 2", "năm 2020"): the evidence must state them too.
@@ -279,7 +310,7 @@ def analyse(text: str, glossary: Glossary) -> Question:
     english = glossary.is_english(text)
     folded = not english and not has_diacritics(text)
     flat = fold(text)
-    kind, unit = _kind_and_unit(flat, text, english, glossary)
+    kind, unit = _kind_and_unit(text, english, glossary)
     if english:
         # unit words ("héc-ta") are the answer's type, not its topic; nouns that can be counted
         # ("hội nghị" in "when was the conference held") are kept
@@ -327,34 +358,22 @@ def _compounds(text: str, unit: str) -> list[str]:
     return found
 
 
-def _kind_and_unit(flat: str, text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, str]:
-    low = flat.lower()
-    spelled = match_form(text)
+def _kind_and_unit(text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, str]:
+    # lowercased, tones unified, every diacritic kept as typed: positions equal the folded form's
+    low = match_form(text)
     for pattern, kind, unit in _KIND_RULES:
-        m = next((m for m in re.finditer(pattern, low) if _spelled_as_matched(m, spelled)), None)
+        m = pattern.search(low)
         if not m:
             continue
         if kind == "quantity" and not unit:
             word = m.group(1)
-            unit = _EN_UNITS.get(word, "") or canonical_unit(word) or ""
-            if not unit and word.startswith("hec"):
+            unit = _EN_UNITS.get(word, "") or canonical_unit(word) or canonical_unit(fold(word)) or ""
+            if not unit and fold(word).startswith("hec"):
                 unit = "ha"
         if kind == "count":
-            unit = _counted_noun(low, text, english, glossary, m.end())
+            unit = _counted_noun(fold(low), text, english, glossary, m.end())
         return kind, unit
     return "text", ""
-
-
-def _spelled_as_matched(m: re.Match[str], spelled: str) -> bool:
-    """Whether a rule matched on the folded question also holds in its own spelling.
-
-    Folding merges words: "máy" (machine) and "mấy" (how many) both fold to "may". When the
-    question has diacritics, a match on such a word must be the question word itself.
-    """
-    if not has_diacritics(spelled):
-        return True
-    matched = spelled[m.start() : m.end()].lower()
-    return not (fold(matched) == "may" and matched != "mấy")
 
 
 def _counted_noun(low: str, text: str, english: bool, glossary: Glossary, after: int) -> str:

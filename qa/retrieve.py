@@ -127,7 +127,9 @@ def _query_tokens(question: Question) -> list[str]:
         unit = (
             # as the index holds it: a compound joined ("tổ_chức"), and its syllables
             [question.unit.replace(" ", "_"), *question.unit.split()]
-            if question.unit and question.unit.replace(" ", "").isalpha() and question.unit != "area"
+            if question.kind in ("count", "quantity")
+            and question.unit.replace(" ", "").isalpha()
+            and question.unit != "area"
             else []
         )
         return tokens + [t for term in question.terms for t in term.split()] + list(dict.fromkeys(unit))

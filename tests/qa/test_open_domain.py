@@ -28,6 +28,14 @@ PARAGRAPHS = {
         "Ngày nay có 374 công ty được niêm yết trên sàn."
     ),
     "victoria.txt": "Các tuyến đường sắt ở bang Victoria chủ yếu sử dụng khổ rộng 1.600 mm.",
+    "census.txt": (
+        "Theo điều tra dân số năm 1901, thành phố Lodz có 500.000 người, trong đó 48,1% là người Công giáo, "
+        "31,3% người Do Thái, 17,9% người Tin lành."
+    ),
+    "inspection.txt": (
+        "Trong năm, Chi cục đã tiến hành 14 cuộc kiểm tra (09 cuộc theo kế hoạch, 05 cuộc đột xuất) "
+        "về an toàn lao động tại các doanh nghiệp."
+    ),
 }
 
 
@@ -55,6 +63,14 @@ def engine(tmp_path_factory: pytest.TempPathFactory, cached_embedder) -> Engine:
         ("Lưu vực Amazon bao phủ bao nhiêu km vuông?", "7.000.000 km vuông"),
         # no unit in the question: a measure answers it
         ("Khổ đường sắt ở Victoria là bao nhiêu?", "1.600 mm"),
+        # a year asked for: the date is answered by its year
+        ("Tesla qua đời năm nào?", "năm 1943"),
+        # in a list, the words after a figure up to the next comma are about that figure
+        ("Ở Lodz, bao nhiêu phần trăm là người Do Thái?", "31,3%"),
+        ("Theo điều tra dân số năm 1901, Lodz có bao nhiêu phần trăm người Tin lành?", "17,9%"),
+        # the figures in brackets are parts; the words after the bracket go with the whole
+        ("Chi cục đã tiến hành bao nhiêu cuộc kiểm tra về an toàn lao động?", "14 cuộc"),
+        ("Chi cục kiểm tra đột xuất bao nhiêu cuộc?", "05 cuộc"),
     ],
 )
 def test_answers_over_paragraphs(engine: Engine, question: str, expected: str) -> None:
@@ -82,6 +98,16 @@ def test_a_fact_of_another_subject_is_not_carried_over(engine: Engine) -> None:
         ("Có bao nhiêu công ty được niêm yết?", "count", "công ty"),
         ("Thời gian còn lại là bao nhiêu khi Carolina có bóng?", "count", ""),  # "khi" is not counted
         ("Lượng cacbon chiếm bao nhiêu so với thế giới?", "percent", "%"),
+        # each question word must be spelled as itself when typed with diacritics
+        ("Loại khí nào làm lửa bùng phát?", "text", ""),  # "khí nào" (which gas) is not "khi nào"
+        ("Cửa ải nào được xây đầu tiên?", "text", ""),  # "ải" (pass) is not "ai" (who)
+        ("Ai chủ trì hội nghị?", "person", ""),
+        ("Cho thuê đất bao nhieu ha?", "quantity", "ha"),  # some words typed without diacritics
+        ("Tỉ lệ thu gom rác là bao nhiêu?", "percent", "%"),  # both spellings of "tỷ lệ"
+        ("Bao nhiêu héc-ta đất được giao?", "quantity", "ha"),
+        ("Tesla qua đời năm nào?", "date", "năm"),
+        ("tesla qua doi nam nao", "date", "năm"),
+        ("In which year was the plan approved?", "date", "năm"),
     ],
 )
 def test_question_kind_and_unit(question: str, kind: str, unit: str) -> None:
