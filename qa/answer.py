@@ -321,7 +321,7 @@ class Extractor:
             spans = []
             for q in _quantities(clause):
                 fit = self._fit(q, clause)
-                if fit is None or self._given(q):
+                if fit is None or self._given(q, clause):
                     continue
                 start, end, value = q.start, q.end, _value(q)
                 year = _year_of(q, clause) if kind == "date" and self.q.unit == "năm" else None
@@ -343,14 +343,18 @@ class Extractor:
             return [(lead, lead + len(stripped), None, None, 0.0)] if len(stripped) > 15 else []
         return []
 
-    def _given(self, q: Quantity) -> bool:
+    def _given(self, q: Quantity, clause: str) -> bool:
         """Whether a figure is one the question itself states ("hơn năm 2005", "60 Hertz"): not its answer.
 
-        One-digit numbers are left alone: "giai đoạn 1", "quý 3" label the question, and "1 dự án"
-        may well answer it.
+        A one-digit number is the question's own only after the same word ("thế kỷ thứ 2" asked,
+        "thế kỷ thứ 2" found): "giai đoạn 1" labels a question, but "1 dự án" may well answer it.
         """
         digits = re.sub(r"\D", "", q.text)
-        return len(digits) > 1 and any(re.sub(r"\D", "", number) == digits for _, number, _ in self.q.anchors)
+        before = re.findall(r"\w+", self.q.form(clause[max(0, q.start - 20) : q.start]))[-1:]
+        return any(
+            re.sub(r"\D", "", number) == digits and (len(digits) > 1 or (word != "" and [word] == before))
+            for word, number, _ in self.q.anchors
+        )
 
     def _fit(self, q: Quantity, clause: str) -> float | None:
         """Whether a figure is of the asked type: ``None`` if not, else a penalty for a looser fit."""

@@ -32,6 +32,7 @@ PARAGRAPHS = {
         "Theo điều tra dân số năm 1901, thành phố Lodz có 500.000 người, trong đó 48,1% là người Công giáo, "
         "31,3% người Do Thái, 17,9% người Tin lành."
     ),
+    "pons.txt": "Vào thế kỷ thứ 2, dân số của khu định cư Pons không được ghi lại.",
     "inspection.txt": (
         "Trong năm, Chi cục đã tiến hành 14 cuộc kiểm tra (09 cuộc theo kế hoạch, 05 cuộc đột xuất) "
         "về an toàn lao động tại các doanh nghiệp."
@@ -81,6 +82,12 @@ def test_answers_over_paragraphs(engine: Engine, question: str, expected: str) -
         engine.index.store.document_text(citation.doc)[citation.answer_start : citation.answer_end]
         == expected
     )
+
+
+def test_a_one_digit_figure_the_question_states_is_not_its_answer(engine: Engine) -> None:
+    # "thứ 2" after the same word as in the question labels the century; it counts nothing
+    answer = engine.ask("Dân số của khu định cư Pons vào thế kỷ thứ 2 là bao nhiêu?")
+    assert answer.abstained, answer.answer
 
 
 def test_a_fact_of_another_subject_is_not_carried_over(engine: Engine) -> None:
