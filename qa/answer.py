@@ -18,7 +18,7 @@ from functools import lru_cache
 from ingest.normalize import fold, match_form
 from ingest.store import DocRecord
 from qa.numbers import Quantity, find_quantities
-from qa.question import AREA_UNITS, MONEY_UNITS, Question
+from qa.question import AREA_UNITS, LIGHT_WORDS, MONEY_UNITS, Question
 from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
@@ -34,6 +34,9 @@ _VIETNAMESE_SYLLABLE = re.compile(
 _MEASURES = frozenset({"area", "length", "mass", "volume", "money", "percent"})
 # where one item of a list ends and the next begins: "56,2% là người Công giáo, 35,7% ..."
 _ITEM_BREAK = re.compile(r",\s*|\s+(?:và|and)\s+")
+_LIST_INTRODUCER = re.compile(
+    r"(?<!\w)(?:trong đó|bao gồm|gồm|cụ thể là|cụ thể|including|of which)(?!\w)[\s,:]*"
+)
 _BRACKETED = re.compile(r"\([^()]*\)")
 _PART_DISCOUNT = 0.9  # a figure in brackets answers for its part, not for the whole before it
 _YEAR_WORD = re.compile(r"(?<!\w)[Nn]ăm\s+$")
@@ -95,6 +98,10 @@ _PLACE = re.compile(
 )
 
 
+# a span of the asked type in a clause: (start, end, value, unit, penalty, the kind of figure)
+_Span = tuple[int, int, float | None, str | None, float, str]
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One possible answer: a span in a clause of a retrieved sentence, with its score."""
@@ -153,6 +160,16 @@ class Extractor:
             and w[:1].isupper()
             and (n > 0 or not _VIETNAMESE_SYLLABLE.fullmatch(w.lower()))
         )
+        # the syllables of the question's light verbs and links ("ban hành", "đối với"): they count
+        # for a sentence that has them, but a sentence without them may still state the fact
+        asked = question.form(question.text)
+        self._light = frozenset(
+            syllable
+            for word in LIGHT_WORDS
+            if re.search(rf"(?<!\w){re.escape(question.form(word))}(?!\w)", asked)
+            for syllable in question.form(word).split()
+        )
+        self._anchor_patterns = [re.compile(_alone(number)) for _, number, _ in question.anchors]
         terms = sorted(self._relative, key=len, reverse=True)
         self._term_pattern = (
             re.compile(r"(?<!\w)(?=(" + "|".join(map(re.escape, terms)) + r")(?!\w))") if terms else None
@@ -177,14 +194,16 @@ class Extractor:
 
     def _term_positions(self, form: str) -> list[tuple[int, int, float]]:
         """Where the question's terms occur in ``form``: ``(start, end, weight relative to the rarest)``."""
-        if self._term_pattern is None:
-            return []
         positions = []
-        for m in self._term_pattern.finditer(form):
+        for m in self._term_pattern.finditer(form) if self._term_pattern else ():
             # a pair and its syllables overlap: the lookahead finds each term where it starts
             term = m.group(1)
             positions.append((m.start(1), m.start(1) + len(term), self._relative[term]))
         return positions
+
+    def _anchor_positions(self, form: str) -> list[tuple[int, int]]:
+        """Where the numbers the question states occur in ``form``."""
+        return [m.span() for pattern in self._anchor_patterns for m in pattern.finditer(form)]
 
     def _gate(self, sentence_form: str, sentence_cov: float, context: frozenset[str] = frozenset()) -> float:
         """Factor (0-1] that demotes sentences missing what the question is about.
@@ -195,15 +214,23 @@ class Extractor:
         only mildly demoted.
         """
         factor = min(1.0, sentence_cov / 0.5)
-        if self.q.lang == "vi" and self.weights:
+        if not self.weights:
+            return factor
+        top = max(self.weights.values())
+        if self.q.lang == "vi":
             tokens = set(_tokens(sentence_form))
-            top = max(self.weights.values())
-            missing = [t for t, w in self.weights.items() if w >= 0.8 * top and t not in tokens]
+            missing = [
+                t
+                for t, w in self.weights.items()
+                if w >= 0.8 * top and t not in tokens and t not in self._light
+            ]
             if missing:
                 # a name carries over from the sentences around ("ông", "thành phố" refer back to
                 # it); a common noun ("trồng lúa") names the fact itself and must be in the sentence
                 factor *= 0.85 if all(t in context and t in self.names for t in missing) else 0.5
-            # a compound word the question names and the sentence lacks ("dân số" is not "dân" + "số")
+        if self.q.compounds:
+            # a compound word the question names and the sentence lacks ("dân số" is not "dân" + "số";
+            # "hội nghị" for "conference" is not the "hội" of "hội thảo")
             joined = " " + " ".join(_tokens(sentence_form)) + " "
             if any(
                 f" {c} " not in joined and self.idf(c.replace(" ", "_")) >= 0.8 * top
@@ -230,15 +257,16 @@ class Extractor:
     def anchors_hold(self, text_form: str) -> bool:
         """Every number the question states appears in the text, after the same word when it has one."""
         for before, number, after in self.q.anchors:
-            digits = re.escape(number.lstrip("0") or "0")
-            alone = rf"(?<![\w.,/])0*{digits}(?![\w/]|[.,]\d)"
-            if not before and not after:
+            alone = _alone(number)
+            # a document number names itself: "Nghị quyết số 07/NQ-HĐND" is "Nghị quyết 07/NQ-HĐND"
+            if (not before and not after) or re.search(r"[^\W\d_]", number):
                 ok = re.search(alone, text_form) is not None
             else:
                 ok = any(
                     re.search(pattern, text_form)
                     for pattern in (
-                        rf"(?<!\w){re.escape(before)}\s*{alone}" if before else None,
+                        # "Nghị quyết 41" is "Nghị quyết số 41"
+                        rf"(?<!\w){re.escape(before)}\s*(?:s[ốo]\s+)?{alone}" if before else None,
                         rf"{alone}\s*{re.escape(after)}(?!\w)" if after else None,
                     )
                     if pattern
@@ -290,8 +318,8 @@ class Extractor:
                 )
                 positions = self._term_positions(clause_form)
                 spans = part_spans[i]
-                shares = _segment_shares(clause, [(s[0], s[1]) for s in spans], positions)
-                for (span_start, span_end, value, unit, penalty), share in zip(spans, shares, strict=True):
+                shares = self._shares(clause, clause_form, spans, positions)
+                for (span_start, span_end, value, unit, penalty, _), share in zip(spans, shares, strict=True):
                     local = 0.5 * _proximity(positions, span_start, span_end) + 0.5 * share
                     score = (
                         gate
@@ -306,6 +334,24 @@ class Extractor:
         out.sort(key=lambda c: -c.score)
         return out
 
+    def _shares(
+        self, clause: str, clause_form: str, spans: list[_Span], positions: list[tuple[int, int, float]]
+    ) -> list[float]:
+        """Each span's share of the question's terms in its own stretch of the clause.
+
+        Only figures of one kind make a list ("48,1% ..., 31,3% ..."): a date and a year in one
+        sentence ("Ngày 9/10/2021, Sở tổ chức hội nghị sơ kết 9 tháng đầu năm 2021") are not items
+        of a list, and each is measured against the whole clause.
+        """
+        anchors = self._anchor_positions(clause_form)
+        shares = [0.0] * len(spans)
+        for family in {span[5] for span in spans}:
+            members = [k for k, span in enumerate(spans) if span[5] == family]
+            found = _segment_shares(clause, [spans[k][:2] for k in members], positions, anchors)
+            for k, share in zip(members, found, strict=True):
+                shares[k] = share
+        return shares
+
     def _has_fact(self, clause: str) -> bool:
         """Whether a clause states a fact of the asked family (a figure, a date, a code)."""
         family = {"date": ("date",), "docref": ("code",)}.get(self.q.kind)
@@ -314,11 +360,11 @@ class Extractor:
             return any(q.kind in family for q in found)
         return any(q.kind not in ("date", "year", "code") for q in found)
 
-    def _spans(self, clause: str) -> list[tuple[int, int, float | None, str | None, float]]:
-        """Spans of the asked type in a clause: ``(start, end, value, unit, penalty)``."""
+    def _spans(self, clause: str) -> list[_Span]:
+        """Spans of the asked type in a clause: ``(start, end, value, unit, penalty, kind of figure)``."""
         kind = self.q.kind
         if kind in ("quantity", "count", "percent", "money", "date", "docref"):
-            spans = []
+            spans: list[_Span] = []
             for q in _quantities(clause):
                 fit = self._fit(q, clause)
                 if fit is None or self._given(q, clause):
@@ -331,16 +377,16 @@ class Extractor:
                     # a year keeps the word that makes it one: "năm 1943", as a date keeps "ngày"
                     cue = _YEAR_WORD.search(clause, 0, q.start)
                     start = cue.start() if cue else start
-                spans.append((start, end, value, q.unit or None, fit + _penalty(q, clause)))
+                spans.append((start, end, value, q.unit or None, fit + _penalty(q, clause), q.kind))
             return spans
         if kind == "person":
-            return [(m.start(1), m.end(1), None, None, 0.0) for m in _NAME.finditer(clause)]
+            return [(m.start(1), m.end(1), None, None, 0.0, kind) for m in _NAME.finditer(clause)]
         if kind == "place":
-            return [(m.start(1), m.end(1), None, None, 0.0) for m in _PLACE.finditer(clause)]
+            return [(m.start(1), m.end(1), None, None, 0.0, kind) for m in _PLACE.finditer(clause)]
         if kind == "text":
             stripped = clause.strip()
             lead = len(clause) - len(clause.lstrip())
-            return [(lead, lead + len(stripped), None, None, 0.0)] if len(stripped) > 15 else []
+            return [(lead, lead + len(stripped), None, None, 0.0, kind)] if len(stripped) > 15 else []
         return []
 
     def _given(self, q: Quantity, clause: str) -> bool:
@@ -389,15 +435,22 @@ class Extractor:
         following = match_form(clause[q.end : q.end + 40]).strip()
         # "ở tuổi 39", "lần thứ 3": the counted noun may also stand right before the number
         preceding = match_form(clause[max(0, q.start - 30) : q.start]).strip()
-        if (
-            _same_noun(q.unit, unit)
-            or _starts_with_noun(following, unit)
-            or (q.kind == "number" and _ends_with_noun(preceding, unit))
+        if any(
+            _same_noun(q.unit, noun)
+            or _starts_with_noun(following, noun)
+            or (q.kind == "number" and _ends_with_noun(preceding, noun))
+            for noun in (unit, *self.q.unit_alternatives)
         ):
             return 0.0
         # a known counted noun is a requirement ("hộ gia đình" is not "tổ chức"); any other word
         # after "bao nhiêu" is only a hint of what is counted
         return None if self.q.unit_strict else 0.15
+
+
+def _alone(number: str) -> str:
+    """A pattern for a number the question states, as a whole number (leading zeros allowed)."""
+    digits = re.escape(number.lstrip("0") or "0")
+    return rf"(?<![\w.,/])0*{digits}(?![\w/]|[.,]\d)"
 
 
 @lru_cache(maxsize=512)
@@ -456,55 +509,82 @@ def _ends_with_noun(text: str, noun: str) -> bool:
 
 
 def _segment_shares(
-    clause: str, spans: list[tuple[int, int]], positions: list[tuple[int, int, float]]
+    clause: str,
+    spans: list[tuple[int, int]],
+    positions: list[tuple[int, int, float]],
+    anchors: Sequence[tuple[int, int]] = (),
 ) -> list[float]:
     """Each span's share of the question's terms in its own stretch of a clause, the stretches split
     between neighbouring spans.
 
     In "56,2% là người Công giáo, 35,7% người Do Thái", a question about "người Công giáo" is
     answered by the first figure: the words between two figures belong to the earlier one up to the
-    last comma or "và" between them, and to the later one after it. With no such break, they belong
+    first comma or "và" between them, and to the later one after it ("cho thuê đất 22 tổ chức với
+    diện tích 66,4 ha, giao đất 12 tổ chức, diện tích 12,62 ha"). With no such break, they belong
     to the later figure ("cho thuê đất 22 tổ chức với diện tích 66,4 ha"). The words before the
-    first figure's own stretch frame the whole list and count for every figure.
+    first figure count for every figure.
 
     Figures in brackets are parts of the figure before them: "10 cuộc thanh tra (05 cuộc theo kế
     hoạch, 05 cuộc đột xuất) về đất đai". The words after the bracket go on with the whole; a part
     shares the bracket's words among its siblings and has its whole's words too, at a discount, so
     that it answers only when the question names what sets it apart ("đột xuất").
+
+    A number the question states (``anchors``: "Nghị quyết 41/NQ-HĐND ... ngày nào?") picks out
+    its own item: when it stands in the clause, a figure whose stretch lacks it has no share.
     """
     brackets = [m.span() for m in _BRACKETED.finditer(clause)]
-    total = sum(w for _, _, w in positions)
+    # a syllable of the question's terms counts once for a figure, wherever it is found (a pair and
+    # its syllables overlap: "toàn cơ" here, "toàn" there)
+    weights: dict[str, float] = {}
+    for a, b, w in positions:
+        for syllable in clause[a:b].lower().split():
+            weights[syllable] = max(w, weights.get(syllable, 0.0))
+    total = sum(weights.values())
     if not spans or not total:
         return [0.0] * len(spans)
 
     def bracketed(start: int) -> bool:
         return any(lo <= start < hi for lo, hi in brackets)
 
-    def weight(lo: int, hi: int, *, outside: bool) -> float:
-        return sum(w for a, b, w in positions if lo <= a and b <= hi and not (outside and bracketed(a)))
+    def terms(lo: int, hi: int, *, outside: bool) -> set[str]:
+        return {
+            syllable
+            for a, b, _ in positions
+            if lo <= a and b <= hi and not (outside and bracketed(a))
+            for syllable in clause[a:b].lower().split()
+        }
+
+    def share(found: set[str]) -> float:
+        return sum(weights[t] for t in found) / total
 
     # outside the brackets, their text is neither a break nor a term
     outer_text = clause
     for lo, hi in brackets:
         outer_text = outer_text[:lo] + " " * (hi - lo) + outer_text[hi:]
     outer = [k for k, (start, _) in enumerate(spans) if not bracketed(start)]
-    # what comes before the first figure's own words ("Theo điều tra dân số năm 1901, Lodz có 500.000
-    # người, trong đó 48,1% ...") frames the whole list: every figure of it has those words
-    first = min((spans[k][0] for k in outer), default=0)
-    breaks = list(_ITEM_BREAK.finditer(outer_text, 0, first))
-    preamble = breaks[-1].end() if breaks else 0
-    framing = weight(0, preamble, outside=True)
+    # the words before the first figure frame the whole list: every figure of it has them ("Theo
+    # điều tra dân số năm 1901, Lodz có 500.000 người, trong đó 48,1% ..."; "Dự án cấp nước giai
+    # đoạn 2020 - 2025, tầm nhìn đến 2035")
+    preamble = min((spans[k][0] for k in outer), default=0)
+    framing = terms(0, preamble, outside=True)
     outer_stretches = _stretches(outer_text, preamble, len(clause), [spans[k] for k in outer])
     shares = [0.0] * len(spans)
+    stretches: dict[int, tuple[int, int]] = {}
     for k, (lo, hi) in zip(outer, outer_stretches, strict=True):
-        shares[k] = (framing + weight(lo, hi, outside=True)) / total
+        shares[k] = share(framing | terms(lo, hi, outside=True))
+        stretches[k] = (lo, hi)
     for lo, hi in brackets:
         members = [k for k, (start, end) in enumerate(spans) if lo <= start and end <= hi]
         whole = next(((a, b) for a, b in outer_stretches if a <= lo < b), (preamble, len(clause)))
-        inherited = framing + weight(*whole, outside=True)
+        inherited = framing | terms(*whole, outside=True)
         parts = _stretches(clause, lo, hi, [spans[k] for k in members])
         for k, (start, end) in zip(members, parts, strict=True):
-            shares[k] = _PART_DISCOUNT * (weight(start, end, outside=False) + inherited) / total
+            stretches[k] = (start, end)
+            shares[k] = _PART_DISCOUNT * share(inherited | terms(start, end, outside=False))
+    if anchors:
+        for k, (lo, hi) in stretches.items():
+            if not any(lo <= a and b <= hi for a, b in anchors):
+                shares[k] = 0.0
     return shares
 
 
@@ -518,8 +598,8 @@ def _stretches(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> lis
         right = hi
         if n + 1 < len(order):
             following = spans[order[n + 1]][0]
-            breaks = list(_ITEM_BREAK.finditer(text, end, max(end, following)))
-            right = breaks[-1].start() if breaks else end
+            first_break = _ITEM_BREAK.search(text, end, max(end, following))
+            right = first_break.start() if first_break else end
         bounds[k] = (min(left, start), max(right, end))
         left = max(right, end)
     return bounds

@@ -194,7 +194,11 @@ _YEAR_SPAN_RE = re.compile(
     rf"(?:(?:năm|the year){_SP}+)?(?P<b>{_Y}){_NOT_AFTER}(?!\w)",
     re.IGNORECASE,
 )
-_FRACTION_RE = re.compile(rf"(?<![0-9/.,:])(?P<n>[0-9]{{1,6}})/(?P<d>[0-9]{{1,6}}){_NOT_AFTER}")
+# "15/23", and in words: "18 trên tổng số 23", "8 trên 9", "8 out of 9"
+_FRACTION_RE = re.compile(
+    rf"(?<![0-9/.,:])(?P<n>[0-9]{{1,6}})(?:/|{_SP}+(?:trên(?:{_SP}+tổng{_SP}+số)?|out{_SP}+of){_SP}+)"
+    rf"(?P<d>[0-9]{{1,6}}){_NOT_AFTER}"
+)
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 _OLD_YEAR_MIN = 1000

@@ -80,6 +80,18 @@ _STOPWORDS = _QUESTION_WORDS | {
     "thực",
     "bao",
     "nhieu",
+    # links and modal words ("phải tạm dừng", "đối với", "do giãn cách")
+    "phải",
+    "đối",
+    "do",
+    "sẽ",
+    "đang",
+    "vẫn",
+    "mà",
+    "nên",
+    "vì",
+    "bởi",
+    "cần",
     # a speech's own voice: pronouns, forms of address, praise ("chúng ta đã ...", "kính thưa các đồng chí")
     "chúng",
     "ta",
@@ -107,6 +119,36 @@ _STOPWORDS = _QUESTION_WORDS | {
 }
 # without diacritics many syllables collide ("số" and "sơ" are both "so", "tại" and "tài" both "tai"):
 # only function words whose bare form is still unambiguous enough are dropped
+# light verbs and links: a sentence need not repeat them ("thực hiện" in "Sở đã thực hiện bao nhiêu
+# cuộc thanh tra" is "tiến hành" in another report; a document cited by its number and date,
+# "Nghị quyết 41/NQ-HĐND ngày 04/12/2020", says when it was issued without "ban hành")
+LIGHT_WORDS = frozenset(
+    {
+        "đối với",
+        "thực hiện",
+        "tiến hành",
+        "ban hành",
+        "bao gồm",
+        "trong đó",
+        "hiện nay",
+        "hiện tại",
+        "tổng cộng",
+        "tổng số",
+        "số lượng",
+        "vào lúc",
+        "phải không",
+    }
+)
+# multi-syllable words that ask, link or carry the verb, not the topic: not compounds to require
+_FUNCTION_COMPOUNDS = LIGHT_WORDS | {
+    "bao nhiêu",
+    "phần trăm",
+    "diện tích",
+    "khi nào",
+    "ngày nào",
+    "như thế nào",
+    "thế nào",
+}
 _FOLDED_STOPWORDS = {
     "bao",
     "nhieu",
@@ -146,6 +188,8 @@ _FOLDED_STOPWORDS = {
     "nay",
     "mot",
     "hien",
+    # "ở" (at); the "ô" of "ô nhiễm" still counts through its pair "o nhiem"
+    "o",
 }
 _EN_STOPWORDS = {
     "how",
@@ -195,7 +239,7 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
     (r"\bhow many (hectares?|square met(?:er|re)s?|kilomet(?:er|re)s?|tonnes?|tons?)\b", "quantity", ""),
     (
         r"\bdiện tích\b.*\bbao nhiêu\b|\bbao nhiêu\b.*\bdiện tích\b|\bhow (?:large|big)\b"
-        r"|\bwhat (?:is|was) the area\b|\bhow much land\b",
+        r"|\bwhat (?:is|was) the (?:\w+ )?area\b|\bhow much land\b",
         "quantity",
         "area",
     ),
@@ -205,7 +249,24 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
         "money",
         "đồng",
     ),
-    (r"\bbao nhiêu\b|\bmấy\b|\bhow many\b|\bnumber of\b", "count", ""),
+    # before the count: "Nghị định số mấy?" asks for a document's number, not a count
+    (
+        r"\b(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch) nào\b"
+        r"|\b(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch)\b.*\bsố (?:mấy|bao nhiêu|nào|gì)\b"
+        r"|\bwhich (?:resolution|circular|decision|decree|directive|document|regulation)\b"
+        r"|\bwhat (?:resolution|circular|decree|decision)\b",
+        "docref",
+        "",
+    ),
+    (
+        r"\bbao nhiêu\b|\bmấy\b|\bhow many\b|\bnumber of\b"
+        # "Số cuộc thanh tra đột xuất?": the number of a counted noun, unless another question
+        # word asks something else ("so to chuc hoi nghi khi nao" is "Sở tổ chức hội nghị khi nào")
+        r"|^(?!.*\b(?:khi nào|ngày nào|năm nào|tháng nào|bao giờ|ở đâu|là gì|ai)\b)(?:tổng )?số (?:lượng )?"
+        rf"(?=(?:{'|'.join(sorted(COUNT_NOUNS, key=len, reverse=True))})\b)",
+        "count",
+        "",
+    ),
     # a year asked for: a full date answers it by its year ("Tesla chết năm nào?" -> năm 1943)
     (r"\bnăm nào\b|\b(?:what|which) year\b", "date", "năm"),
     (
@@ -215,13 +276,6 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
         "",
     ),
     (r"(?:^| )ai(?: |$|\?)|\bwho\b|\bwhom\b", "person", ""),
-    (
-        r"\b(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch) (?:nào|số mấy|số bao nhiêu)\b"
-        r"|\bwhich (?:resolution|circular|decision|decree|directive|document|regulation)\b"
-        r"|\bwhat (?:resolution|circular|decree|decision)\b",
-        "docref",
-        "",
-    ),
     (r"\bở đâu\b|\btại đâu\b|\bnơi nào\b|\bđịa điểm nào\b|\bwhere\b", "place", ""),
 ]
 
@@ -253,6 +307,10 @@ _EN_UNITS = {
     "tonne": "tấn",
 }
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+# where the noun phrase after "how many" ends: its verb or a preposition
+_EN_PHRASE_END = re.compile(
+    r"\b(?:were|was|did|do|does|have|has|had|are|is|in|of|by|for|to|that|which|who|with|on|at|during)\b|[?.,]"
+)
 # time expressions constrain the evidence (see anchors) but are not what the question is about
 _TIME_PHRASE = re.compile(
     r"\b(?:trong\s+)?(?:\d+|[a-z]+)\s+(?:tháng|thang)\s+(?:đầu|cuối|dau|cuoi)\s+(?:năm|nam)(?:\s+\d{4})?"
@@ -281,7 +339,10 @@ class Question:
         unit_strict: a count's noun must match (a known counted noun, or an English noun carried
             over by the glossary); otherwise it is only a preference.
         compounds: the question's multi-syllable words (underthesea), space-joined, in
-            ``match_form``; question words, units and time phrases left out.
+            ``match_form``; question words, units and time phrases left out. For an English
+            question, the compounds its glossary phrases must be rendered by.
+        unit_alternatives: other renderings of an English counted noun ("cases": "vụ việc" is the
+            unit, "trường hợp" an alternative); a count in any of them answers.
     """
 
     text: str
@@ -294,6 +355,7 @@ class Question:
     folded: bool = False
     unit_strict: bool = True
     compounds: list[str] = field(default_factory=list)
+    unit_alternatives: tuple[str, ...] = ()
 
     def form(self, text: str) -> str:
         """The comparison form of a passage for this question (folded or ``match_form``)."""
@@ -310,7 +372,7 @@ def analyse(text: str, glossary: Glossary) -> Question:
     english = glossary.is_english(text)
     folded = not english and not has_diacritics(text)
     flat = fold(text)
-    kind, unit = _kind_and_unit(text, english, glossary)
+    kind, (unit, *unit_alternatives) = _kind_and_unit(text, english, glossary)
     if english:
         # unit words ("héc-ta") are the answer's type, not its topic; nouns that can be counted
         # ("hội nghị" in "when was the conference held") are kept
@@ -330,17 +392,47 @@ def analyse(text: str, glossary: Glossary) -> Question:
         unit_words = set((fold(unit) if folded else match_form(unit)).split())
         terms = [t for t in terms if not set(t.split()) <= unit_words]
         unit_strict = any(unit == noun or fold(unit) == fold(noun) for noun in COUNT_NOUNS)
-    compounds = [] if english or folded else _compounds(text, unit)
+    compounds = _english_compounds(text, glossary) if english else [] if folded else _compounds(text, unit)
     return Question(
-        text, "en" if english else "vi", kind, unit, terms, anchors, query, folded, unit_strict, compounds
+        text,
+        "en" if english else "vi",
+        kind,
+        unit,
+        terms,
+        anchors,
+        query,
+        folded,
+        unit_strict,
+        compounds,
+        tuple(unit_alternatives),
     )
+
+
+def _english_compounds(text: str, glossary: Glossary) -> list[str]:
+    """The Vietnamese compounds an English question's phrases must be rendered by.
+
+    A phrase whose renderings all contain one compound needs it ("conference" -> "hội nghị",
+    "leased" -> "cho thuê đất" or "cho thuê": "cho thuê"); one rendered several ways ("household
+    waste": "chất thải sinh hoạt" or "rác thải sinh hoạt") requires none of them.
+    """
+    found = []
+    for match in glossary.find(text):
+        shortest = min(match.vietnamese, key=len)
+        if (
+            len(shortest.split()) == 2  # one word of the index, as the compounds of Vietnamese questions
+            and shortest not in UNITS
+            and all(shortest in v for v in match.vietnamese)
+            and shortest not in found
+        ):
+            found.append(shortest)
+    return found
 
 
 def _compounds(text: str, unit: str) -> list[str]:
     """Multi-syllable words of a Vietnamese question that name what it is about."""
     from ingest.segment import words
 
-    skip = {"bao nhiêu", "phần trăm", "diện tích", "khi nào", "ngày nào", "như thế nào", match_form(unit)}
+    skip = _FUNCTION_COMPOUNDS | {match_form(unit)}
     # capitalised syllables (after the first word) belong to names, which the segmenter often glues
     # to the next word ("Luther lan", "Nissan mở"): such a "compound" names nothing to look for
     capitalised = {match_form(w) for w in re.findall(r"\w+", text)[1:] if w[:1].isupper()}
@@ -358,7 +450,9 @@ def _compounds(text: str, unit: str) -> list[str]:
     return found
 
 
-def _kind_and_unit(text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, str]:
+def _kind_and_unit(text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, tuple[str, ...]]:
+    """The answer type and its unit, with the other renderings of an English counted noun after it
+    ("cases": "vụ việc", "trường hợp")."""
     # lowercased, tones unified, every diacritic kept as typed: positions equal the folded form's
     low = match_form(text)
     for pattern, kind, unit in _KIND_RULES:
@@ -371,24 +465,27 @@ def _kind_and_unit(text: str, english: bool, glossary: Glossary) -> tuple[Answer
             if not unit and fold(word).startswith("hec"):
                 unit = "ha"
         if kind == "count":
-            unit = _counted_noun(fold(low), text, english, glossary, m.end())
-        return kind, unit
-    return "text", ""
+            return kind, _counted_nouns(text, english, glossary, m.end())
+        return kind, (unit,)
+    return "text", ("",)
 
 
-def _counted_noun(low: str, text: str, english: bool, glossary: Glossary, after: int) -> str:
-    """The noun a count question counts: "bao nhiêu cuộc thanh tra" -> "cuộc"."""
+def _counted_nouns(text: str, english: bool, glossary: Glossary, after: int) -> tuple[str, ...]:
+    """The noun a count question counts: "bao nhiêu cuộc thanh tra" -> ("cuộc",).
+
+    In English, the last glossary phrase of the noun phrase after "how many" (its head), with
+    every rendering: "how many cases were ..." -> ("vụ việc", "trường hợp"); "how many production
+    and business establishments ..." -> ("cơ sở sản xuất, kinh doanh",).
+    """
     if english:
-        rest = text[after:].strip().lower()
-        words = rest.split()
-        if not words:
-            return ""
-        for length in (3, 2, 1):
-            phrase = " ".join(words[:length]).strip("?.,")
-            vi = glossary.translate(phrase)
-            if vi:
-                return match_form(vi[0])
-        return ""
+        rest = text[after:]
+        end = _EN_PHRASE_END.search(rest.lower())
+        found = glossary.find(rest[: end.start()] if end else rest)
+        return tuple(match_form(v) for v in found[-1].vietnamese) if found else ("",)
+    return (_counted_noun(text, after),)
+
+
+def _counted_noun(text: str, after: int) -> str:
     # the words after "bao nhiêu" in the question's own spelling (positions are equal in the folded form)
     rest = match_form(text)[after:].strip()
     rest_folded = fold(rest)
@@ -441,11 +538,15 @@ def _is_unit(word: str) -> bool:
 def _anchors(form: str, *, english: bool) -> list[tuple[str, str, str]]:
     """Numbers the question states, with the word before and after each.
 
-    ("đoạn", "2", "có") for "giai đoạn 2 có diện tích", ("năm", "2020", "") for "năm 2020": the
-    evidence must state the number next to one of those words (English: the number alone).
+    ("đoạn", "2", "có") for "giai đoạn 2 có diện tích", ("năm", "2020", "") for "năm 2020",
+    ("quyết", "41/nq-hđnd", "") for "Nghị quyết 41/NQ-HĐND": the evidence must state the number
+    next to one of those words (English: the number alone).
     """
     found = []
-    for m in re.finditer(r"(?:(\w+)\s+)?(?<![\w.,/])(\d+(?:[.,/]\d+)*)(?![\w])(?:\s+(\w+))?", form):
+    # a document number is one anchor with its letters: "41/nq-hđnd", "31/2018/tt-btnmt"
+    for m in re.finditer(
+        r"(?:(\w+)\s+)?(?<![\w.,/])(\d+(?:[.,/]\d+)*(?:/[^\W\d_][\w-]*)*)(?![\w])(?:\s+(\w+))?", form
+    ):
         before, after = (m.group(1) or "").lower(), (m.group(3) or "").lower()
         if english or _NUMBER.fullmatch(before):
             before = ""

@@ -46,6 +46,8 @@ def _q(text: str, lang: str = "vi"):  # type: ignore[no-untyped-def]
         ("ngày 12/3/2021", "từ ngày 12-13/3/2021", True),
         ("15/23 vụ việc", "15/23 vụ việc", True),
         ("15/25 vụ việc", "15/23 vụ việc", False),
+        ("15 trên tổng số 23 vụ việc", "15/23 vụ việc", True),
+        ("18 trên tổng số 23 vụ việc", "15/23 vụ việc", False),
         ("Thông tư 31/2018/TT-BTNMT", "Thông tư số 31/2018/TT-BTNMT", True),
         ("Nghị quyết 50/NQ-HĐND", "Nghị quyết số 51/NQ-HĐND", False),
     ],

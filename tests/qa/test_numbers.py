@@ -235,6 +235,27 @@ FIND_CASES: list[tuple[str, str, str, dict[str, Any]]] = [
         dict(value=15, denominator=23, unit="vụ việc", kind="fraction", text="15/23 vụ việc"),
     ),
     ("fraction-bare", "đạt 1/2", "vi", dict(value=1, denominator=2, unit="", kind="fraction")),
+    # in words, as a speech says it
+    (
+        "fraction-words",
+        "giải quyết 18 trên tổng số 23 vụ việc khiếu nại",
+        "vi",
+        dict(value=18, denominator=23, unit="vụ việc", kind="fraction", text="18 trên tổng số 23 vụ việc"),
+    ),
+    (
+        "fraction-words-short",
+        "cho 8 trên 9 quận, huyện.",
+        "vi",
+        dict(value=8, denominator=9, unit="quận, huyện", kind="fraction"),
+    ),
+    ("fraction-en", "8 out of 9 districts", "en", dict(value=8, denominator=9, kind="fraction")),
+    # "trên" before a number alone is still "more than"
+    (
+        "over-not-fraction",
+        "diện tích trên 10 ha",
+        "vi",
+        dict(value=10, unit="ha", kind="area", qualifier="over"),
+    ),
     # dates
     (
         "date-slash",

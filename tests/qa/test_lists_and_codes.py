@@ -1,0 +1,105 @@
+"""Report sentences that list several figures of one kind, cite documents by number, or are asked
+about with the report's own light verbs. A short report of our own beside the shared reference
+report (whose words give the terms their usual weights); real engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from baocao.settings import Settings
+from ingest import Index
+from qa import Engine
+from qa.glossary import Glossary
+from qa.question import analyse
+from qa.retrieve import Filters
+from tests.conftest import REPORT as SHARED_REPORT
+
+REPORT = (
+    "Đồng thời, phối hợp quận, huyện tổng hợp kết quả thực hiện Nghị quyết 12/NQ-HĐND ngày 03/11/2019 "
+    "và Nghị quyết 07/NQ-HĐND ngày 15/4/2020 của Hội đồng nhân dân tỉnh. "
+    "Tiếp tục rà soát, kiện toàn cơ cấu, tổ chức của Sở Xây dựng theo Nghị định số 55/2019/NĐ-CP "
+    "ngày 10 tháng 6 năm 2019 và sắp xếp, kiện toàn đơn vị sự nghiệp công lập theo Nghị định số "
+    "61/2020/NĐ-CP ngày 02 tháng 9 năm 2020. "
+    "Dự án Xây dựng hệ thống cấp nước tỉnh giai đoạn 2020 - 2025, tầm nhìn đến 2035 đã được phê duyệt. "
+    "Hiện đã ban hành kết luận kiểm tra 09 cuộc; tạm dừng 02 cuộc (do thực hiện việc giãn cách xã hội). "
+    "Cấp phép xây dựng đối với 31 công trình với tổng diện tích 18,5 ha. "
+    "Năm 2019, Viện tổ chức một hội thảo khoa học vào ngày 10/5/2019. "
+    "Hội nghị tổng kết của Sở được tổ chức vào ngày 20/12/2019."
+)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, cached_embedder) -> Engine:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("report")
+    (folder / "bao-cao-xay-dung.txt").write_text(REPORT, encoding="utf-8")
+    (folder / SHARED_REPORT.name).write_text(SHARED_REPORT.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("lists-index")), progress=False)
+    with Index.open(settings, writable=True, embedder=cached_embedder) as index:
+        assert index.ingest([folder]).failed == []
+    return Engine(Index.open(settings, embedder=cached_embedder), settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a document number the question states picks out its own date in a list of documents
+        ("Nghị quyết 12/NQ-HĐND được ban hành ngày nào?", "03/11/2019"),
+        ("Nghị quyết số 07/NQ-HĐND của Hội đồng nhân dân tỉnh ban hành ngày nào?", "15/4/2020"),
+        # "số mấy" after a document's name asks for its number
+        ("Sở rà soát, kiện toàn cơ cấu tổ chức theo Nghị định số mấy?", "55/2019/NĐ-CP"),
+        # the words before the first figure belong to the whole phrase, "tầm nhìn" to its own year
+        ("Dự án hệ thống cấp nước có tầm nhìn đến năm nào?", "2035"),
+        # "phải" and "đối với" ask nothing of the evidence
+        ("Có bao nhiêu cuộc kiểm tra phải tạm dừng do giãn cách xã hội?", "02 cuộc"),
+        ("Cấp phép xây dựng được thực hiện đối với bao nhiêu công trình?", "31 công trình"),
+        # "số" before a counted noun asks for a count, typed with or without diacritics
+        ("Số cuộc kiểm tra đã ban hành kết luận?", "09 cuộc"),
+        ("so cuoc kiem tra da ban hanh ket luan", "09 cuộc"),
+        ("What was the total area of the construction permits?", "18,5 ha"),
+    ],
+)
+def test_answers(engine: Engine, question: str, expected: str) -> None:
+    answer = engine.ask(question)
+    assert answer.answer == expected, (question, answer.answer, answer.confidence)
+    assert answer.citations[0].filename == "bao-cao-xay-dung.txt"
+
+
+def test_an_english_questions_topic_noun_must_be_in_the_sentence(engine: Engine) -> None:
+    # "conference" is "hội nghị": the "hội thảo" the "Viện" held is another event
+    ours = next(r.doc_id for r in engine.index.manifest().values() if r.filename == "bao-cao-xay-dung.txt")
+    answer = engine.ask("When was the conference held?", filters=Filters(doc_ids=(ours,)))
+    assert answer.answer == "20/12/2019", (answer.answer, answer.confidence)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "unit"),
+    [
+        ("Sở rà soát, kiện toàn cơ cấu tổ chức theo Nghị định số mấy?", "docref", ""),
+        ("quyet dinh ve quan ly khoang san so may", "docref", ""),
+        ("Số cuộc thanh tra đột xuất?", "count", "cuộc"),
+        ("so cuoc thanh tra dot xuat", "count", "cuộc"),
+        # without diacritics "so" is also "Sở": another question word wins
+        ("so to chuc hoi nghi khi nao", "date", ""),
+        ("What was the total area of the appraised dossiers?", "quantity", "area"),
+    ],
+)
+def test_question_kind_and_unit(question: str, kind: str, unit: str) -> None:
+    q = analyse(question, Glossary.load())
+    assert (q.kind, q.unit) == (kind, unit)
+
+
+def test_an_english_counted_noun_is_the_head_of_its_phrase_in_any_rendering(engine: Engine) -> None:
+    glossary = Glossary.load()
+    cases = analyse("How many cases were surveyed?", glossary)
+    assert (cases.unit, cases.unit_alternatives) == ("vụ việc", ("trường hợp",))
+    # the head noun is the phrase's last: "establishments", not "production"
+    answer = engine.ask("How many production and business establishments were covered by the inspections?")
+    assert answer.answer == "38 cơ sở", (answer.answer, answer.confidence)
+
+
+def test_document_numbers_are_anchors_with_their_letters() -> None:
+    q = analyse("Thông tư số 31/2018/TT-BTNMT được ban hành ngày nào?", Glossary.load())
+    assert q.anchors == [("số", "31/2018/tt-btnmt", "được")]
+    assert "ban hành" not in q.compounds  # a document's date says when it was issued
