@@ -39,3 +39,14 @@ def distractor_engine(tmp_path_factory, cached_embedder) -> Engine:  # type: ign
         report = index.ingest([CORPUS, *articles])
         assert report.failed == [] and report.added == DISTRACTORS + 1
     return Engine(Index.open(settings, embedder=cached_embedder), settings)
+
+
+def engine_over(files: dict[str, str], tmp_path_factory: pytest.TempPathFactory, embedder) -> Engine:  # type: ignore[no-untyped-def]
+    """An engine over a few small documents written for a test (name -> text), embedded store."""
+    folder = tmp_path_factory.mktemp("documents")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("index"), progress=False)
+    with Index.open(settings, writable=True, embedder=embedder) as index:
+        assert index.ingest([folder]).failed == []
+    return Engine(Index.open(settings, embedder=embedder), settings)

@@ -4,17 +4,14 @@ report (whose words give the terms their usual weights); real engine."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from baocao.settings import Settings
-from ingest import Index
 from qa import Engine
 from qa.glossary import Glossary
 from qa.question import analyse
 from qa.retrieve import Filters
 from tests.conftest import REPORT as SHARED_REPORT
+from tests.qa.conftest import engine_over
 
 REPORT = (
     "Đồng thời, phối hợp quận, huyện tổng hợp kết quả thực hiện Nghị quyết 12/NQ-HĐND ngày 03/11/2019 "
@@ -32,13 +29,8 @@ REPORT = (
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, cached_embedder) -> Engine:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("report")
-    (folder / "bao-cao-xay-dung.txt").write_text(REPORT, encoding="utf-8")
-    (folder / SHARED_REPORT.name).write_text(SHARED_REPORT.read_text(encoding="utf-8"), encoding="utf-8")
-    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("lists-index")), progress=False)
-    with Index.open(settings, writable=True, embedder=cached_embedder) as index:
-        assert index.ingest([folder]).failed == []
-    return Engine(Index.open(settings, embedder=cached_embedder), settings)
+    files = {"bao-cao-xay-dung.txt": REPORT, SHARED_REPORT.name: SHARED_REPORT.read_text(encoding="utf-8")}
+    return engine_over(files, tmp_path_factory, cached_embedder)
 
 
 @pytest.mark.parametrize(

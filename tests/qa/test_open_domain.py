@@ -3,15 +3,12 @@ by a pronoun and the question states figures of its own. Small corpus, real engi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from baocao.settings import Settings
-from ingest import Index
 from qa import Engine
 from qa.glossary import Glossary
 from qa.question import analyse
+from tests.qa.conftest import engine_over
 
 PARAGRAPHS = {
     "tesla.txt": (
@@ -42,13 +39,7 @@ PARAGRAPHS = {
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, cached_embedder) -> Engine:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("paragraphs")
-    for name, text in PARAGRAPHS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("open-index")), progress=False)
-    with Index.open(settings, writable=True, embedder=cached_embedder) as index:
-        assert index.ingest([folder]).failed == []
-    return Engine(Index.open(settings, embedder=cached_embedder), settings)
+    return engine_over(PARAGRAPHS, tmp_path_factory, cached_embedder)
 
 
 @pytest.mark.parametrize(
