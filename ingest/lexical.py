@@ -41,6 +41,10 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
+    def known(self, token: str, *, folded: bool = False) -> bool:
+        """Whether any chunk holds the token (in the diacritic-free field when ``folded``)."""
+        return (self._df_folded if folded else self._df).get(token, 0) > 0
+
     def idf(self, token: str, *, folded: bool = False) -> float:
         """Inverse document frequency of a token over the chunks (unseen tokens weigh the most)."""
         df = (self._df_folded if folded else self._df).get(token, 0)

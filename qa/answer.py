@@ -10,6 +10,7 @@ evidence, or the candidate is dropped: a neighbouring figure is never passed off
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from functools import lru_cache
 from ingest.normalize import fold, match_form
 from ingest.store import DocRecord
 from qa.numbers import Quantity, find_quantities
-from qa.question import AREA_UNITS, LIGHT_WORDS, MONEY_UNITS, Question
+from qa.question import AREA_UNITS, LIGHT_WORDS, MONEY_UNITS, Question, names_target
 from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
@@ -254,6 +255,28 @@ class Extractor:
                 return 0.4
         return 1.0
 
+    def _target_factor(self, clause_form: str, start: int, end: int) -> float:
+        """Tell a target from what was achieved: "đạt 98,42%, vượt chỉ tiêu thành phố giao".
+
+        A question about a target ("chỉ tiêu", "mục tiêu", "target") is answered only by a figure
+        whose own item of the clause names one; any other question, not by such a figure.
+        """
+        named = names_target(clause_form, start, end)
+        if self.q.target:
+            return 1.0 if named else 0.3
+        return 0.5 if named else 1.0
+
+    def _anchor_factor(self, clause_form: str, others: list[str]) -> float:
+        """Demote a clause when a number the question states is in a sibling clause, not in it.
+
+        "What area was rented out to the 22 organizations?": "cho thuê đất 22 tổ chức với diện
+        tích 66,4 ha" answers it, not "giao đất 12 tổ chức với diện tích 12,62 ha" beside it.
+        """
+        for pattern in self._anchor_patterns:
+            if not pattern.search(clause_form) and any(pattern.search(o) for o in others):
+                return 0.4
+        return 1.0
+
     def anchors_hold(self, text_form: str) -> bool:
         """Every number the question states appears in the text, after the same word when it has one."""
         for before, number, after in self.q.anchors:
@@ -309,7 +332,9 @@ class Extractor:
                 clause_form = part_forms[i]
                 # only clauses that state a figure of the same type are parallel facts
                 parallel = [f for j, f in enumerate(part_forms) if j != i and part_facts[j]]
-                sibling = self._sibling_factor(clause_form, parallel)
+                sibling = self._sibling_factor(clause_form, parallel) * self._anchor_factor(
+                    clause_form, parallel
+                )
                 # a name or a passage answers for its whole sentence; a figure for its own clause
                 clause_cov = (
                     self.coverage(clause_form)
@@ -325,6 +350,7 @@ class Extractor:
                         gate
                         * elsewhere
                         * sibling
+                        * self._target_factor(clause_form, span_start, span_end)
                         * (0.40 * sentence_cov + 0.30 * clause_cov + 0.15 * local + 0.15 * rank_score)
                         - penalty
                     )
@@ -450,7 +476,8 @@ class Extractor:
 def _alone(number: str) -> str:
     """A pattern for a number the question states, as a whole number (leading zeros allowed)."""
     digits = re.escape(number.lstrip("0") or "0")
-    return rf"(?<![\w.,/])0*{digits}(?![\w/]|[.,]\d)"
+    # "107/2020" is also the start of "107/2020/NĐ-CP", but "9/10" is not "9/10/2021"
+    return rf"(?<![\w.,/])0*{digits}(?!\w|/\d|[.,]\d)"
 
 
 @lru_cache(maxsize=512)
@@ -522,7 +549,8 @@ def _segment_shares(
     first comma or "và" between them, and to the later one after it ("cho thuê đất 22 tổ chức với
     diện tích 66,4 ha, giao đất 12 tổ chức, diện tích 12,62 ha"). With no such break, they belong
     to the later figure ("cho thuê đất 22 tổ chức với diện tích 66,4 ha"). The words before the
-    first figure count for every figure.
+    first figure frame them all and tell none apart: the share is of the question's other terms
+    (an even share for every figure when the frame holds them all).
 
     Figures in brackets are parts of the figure before them: "10 cuộc thanh tra (05 cuộc theo kế
     hoạch, 05 cuộc đột xuất) về đất đai". The words after the bracket go on with the whole; a part
@@ -532,14 +560,18 @@ def _segment_shares(
     A number the question states (``anchors``: "Nghị quyết 41/NQ-HĐND ... ngày nào?") picks out
     its own item: when it stands in the clause, a figure whose stretch lacks it has no share.
     """
+    # a bracket holds parts of the figure before it; with no figure of the kind outside any bracket,
+    # the bracketed ones are the list itself ("30.547 (19,3%) hộ ..., 12.000 (7,4%) hộ ...")
     brackets = [m.span() for m in _BRACKETED.finditer(clause)]
+    if all(any(lo <= start < hi for lo, hi in brackets) for start, _ in spans):
+        brackets = []
     # a syllable of the question's terms counts once for a figure, wherever it is found (a pair and
     # its syllables overlap: "toàn cơ" here, "toàn" there)
     weights: dict[str, float] = {}
     for a, b, w in positions:
         for syllable in clause[a:b].lower().split():
             weights[syllable] = max(w, weights.get(syllable, 0.0))
-    total = sum(weights.values())
+    total = math.fsum(weights.values())  # exact sums: the same whatever order a set is read in
     if not spans or not total:
         return [0.0] * len(spans)
 
@@ -554,9 +586,6 @@ def _segment_shares(
             for syllable in clause[a:b].lower().split()
         }
 
-    def share(found: set[str]) -> float:
-        return sum(weights[t] for t in found) / total
-
     # outside the brackets, their text is neither a break nor a term
     outer_text = clause
     for lo, hi in brackets:
@@ -567,23 +596,42 @@ def _segment_shares(
     # đoạn 2020 - 2025, tầm nhìn đến 2035")
     preamble = min((spans[k][0] for k in outer), default=0)
     framing = terms(0, preamble, outside=True)
+    telling = math.fsum(weights[t] for t in weights if t not in framing)
+
+    def share(found: set[str]) -> float:
+        # what tells the figures apart is what the frame does not say for all of them; when the
+        # frame says everything, nothing does, and each figure has an even share
+        if not telling:
+            return 1.0 / max(len(outer), 1)
+        return math.fsum(weights[t] for t in found - framing) / telling
+
     outer_stretches = _stretches(outer_text, preamble, len(clause), [spans[k] for k in outer])
     shares = [0.0] * len(spans)
-    stretches: dict[int, tuple[int, int]] = {}
+    # where each figure's own words are: its stretch, and for a part in brackets its whole's too
+    stretches: dict[int, list[tuple[int, int]]] = {}
     for k, (lo, hi) in zip(outer, outer_stretches, strict=True):
-        shares[k] = share(framing | terms(lo, hi, outside=True))
-        stretches[k] = (lo, hi)
+        shares[k] = share(terms(lo, hi, outside=True))
+        stretches[k] = [(lo, hi)]
     for lo, hi in brackets:
         members = [k for k, (start, end) in enumerate(spans) if lo <= start and end <= hi]
         whole = next(((a, b) for a, b in outer_stretches if a <= lo < b), (preamble, len(clause)))
-        inherited = framing | terms(*whole, outside=True)
+        inherited = terms(*whole, outside=True)
         parts = _stretches(clause, lo, hi, [spans[k] for k in members])
         for k, (start, end) in zip(members, parts, strict=True):
-            stretches[k] = (start, end)
+            stretches[k] = [(start, end), whole]
             shares[k] = _PART_DISCOUNT * share(inherited | terms(start, end, outside=False))
+    # a number stated before the list and set apart from it ("Theo điều tra dân số năm 1901, ...,
+    # 56,2% ...") is every figure's; one right before the first figure is that figure's own
+    # ("Nghị quyết 41/NQ-HĐND ngày 04/12/2020 và Nghị quyết 04/NQ-HĐND ngày 05/3/2021")
+    breaks = [m.end() for m in _ITEM_BREAK.finditer(outer_text, 0, preamble)]
+    apart = breaks[-1] if breaks else 0
+    anchors = [(a, b) for a, b in anchors if a >= apart]
+    if outer:
+        first = min(outer, key=lambda k: spans[k][0])
+        stretches[first].append((apart, preamble))
     if anchors:
-        for k, (lo, hi) in stretches.items():
-            if not any(lo <= a and b <= hi for a, b in anchors):
+        for k, reach in stretches.items():
+            if not any(lo <= a and b <= hi for lo, hi in reach for a, b in anchors):
                 shares[k] = 0.0
     return shares
 

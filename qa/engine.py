@@ -14,7 +14,7 @@ from qa.answer import answer_question
 from qa.conversation import resolve
 from qa.factcheck import Checker, Verdict
 from qa.glossary import Glossary
-from qa.question import analyse
+from qa.question import Question, analyse, bare_words
 from qa.records import Answer
 from qa.retrieve import Filters, Hit, Mode, Retriever
 
@@ -66,8 +66,7 @@ class Engine:
             raise QuestionError(
                 f"the question is {len(question)} characters, over the {self.settings.max_question_chars} limit; shorten it"
             )
-        full = resolve(question, history)
-        analysed = analyse(full, self.glossary)
+        analysed = self._analyse(resolve(question, history))
         hits = self.retriever.search(
             analysed,
             self.settings.candidates,
@@ -91,10 +90,23 @@ class Engine:
         self, question: str, *, mode: Mode = "hybrid", k: int | None = None, history: Sequence[str] = ()
     ) -> list[Hit]:
         """The sentences retrieval ranks for a question, best first (for eval and "related" lists)."""
-        analysed = analyse(resolve(question, history), self.glossary)
+        analysed = self._analyse(resolve(question, history))
         return self.retriever.search(
             analysed, k or self.settings.top_k, mode=mode, depth=self.settings.retrieval_depth
         )
+
+    def _analyse(self, question: str) -> Question:
+        """Analyse a question; one typed partly without diacritics is compared without them.
+
+        "so hồ sơ trích đo dia chinh đã thẩm dinh": "dia", "chinh", "dinh" are no word of the
+        reports as spelled, but are the bare form of words that are ("địa", "chính", "định").
+        """
+        analysed = analyse(question, self.glossary)
+        if analysed.lang != "vi" or analysed.folded:
+            return analysed
+        lexical = self.index.lexical()
+        bare = [w for w in bare_words(question) if not lexical.known(w) and lexical.known(w, folded=True)]
+        return analyse(question, self.glossary, folded=True) if bare else analysed
 
     def _checker(self, mode: Mode = "hybrid") -> Checker:
         lexical = self.index.lexical()

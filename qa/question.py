@@ -80,8 +80,10 @@ _STOPWORDS = _QUESTION_WORDS | {
     "thực",
     "bao",
     "nhieu",
-    # links and modal words ("phải tạm dừng", "đối với", "do giãn cách")
+    # links and modal words ("phải tạm dừng", "đối với", "do giãn cách", "ra ngày nào", "nếu có")
     "phải",
+    "ra",
+    "nếu",
     "đối",
     "do",
     "sẽ",
@@ -239,7 +241,7 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
     (r"\bhow many (hectares?|square met(?:er|re)s?|kilomet(?:er|re)s?|tonnes?|tons?)\b", "quantity", ""),
     (
         r"\bdiện tích\b.*\bbao nhiêu\b|\bbao nhiêu\b.*\bdiện tích\b|\bhow (?:large|big)\b"
-        r"|\bwhat (?:is|was) the (?:\w+ )?area\b|\bhow much land\b",
+        r"|\bwhat (?:is|was) the (?:\w+ )?area\b|\bwhat area\b|\bhow much (?:land|area)\b",
         "quantity",
         "area",
     ),
@@ -249,6 +251,10 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
         "money",
         "đồng",
     ),
+    # before the count: "ngày mấy?" asks for a date, "năm mấy?" for a year ("tháng mấy?" is left
+    # to the count: a month without its year is no date the numbers module reads)
+    (r"\bnăm mấy\b", "date", "năm"),
+    (r"\bngày mấy\b", "date", ""),
     # before the count: "Nghị định số mấy?" asks for a document's number, not a count
     (
         r"\b(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch) nào\b"
@@ -271,7 +277,7 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
     (r"\bnăm nào\b|\b(?:what|which) year\b", "date", "năm"),
     (
         r"\bngày nào\b|\bkhi nào\b|\bbao giờ\b|\bthời gian nào\b|\btháng nào\b|\bwhen\b|\bwhat date\b"
-        r"|\bwhich date\b|\bwhat day\b",
+        r"|\bwhich date\b|\bwhat day\b|\b(?:giai đoạn|thời kỳ) nào\b|\b(?:what|which) period\b",
         "date",
         "",
     ),
@@ -307,6 +313,11 @@ _EN_UNITS = {
     "tonne": "tấn",
 }
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+# one item of a clause ends at a comma, "và", a semicolon or a bracket
+_ITEM_EDGE = re.compile(r"[,;()]|\s(?:và|va|and)\s")
+_TARGET = re.compile(r"(?<!\w)(?:chỉ tiêu|chi tieu|mục tiêu|muc tieu|targets?|goals?)(?!\w)")
+# a bracketed or quoted phrase: Vietnamese inside an English question when it has diacritics
+_QUOTED = re.compile(r"[(\"“‘']([^()\"“”‘’']{2,80})[)\"”’']")
 # where the noun phrase after "how many" ends: its verb or a preposition
 _EN_PHRASE_END = re.compile(
     r"\b(?:were|was|did|do|does|have|has|had|are|is|in|of|by|for|to|that|which|who|with|on|at|during)\b|[?.,]"
@@ -315,7 +326,9 @@ _EN_PHRASE_END = re.compile(
 _TIME_PHRASE = re.compile(
     r"\b(?:trong\s+)?(?:\d+|[a-z]+)\s+(?:tháng|thang)\s+(?:đầu|cuối|dau|cuoi)\s+(?:năm|nam)(?:\s+\d{4})?"
     r"|\b(?:năm|nam|quý|quy)\s+\d{1,4}(?:/\d{4})?|\b(?:in|during|for)?\s*(?:the\s+)?(?:first|last)\s+\w+\s+months?(?:\s+of)?(?:\s+\d{4})?"
-    r"|\b(?:in|during)\s+\d{4}\b",
+    r"|\b(?:in|during)\s+\d{4}\b"
+    # a period asked for ("áp dụng cho giai đoạn nào") is the answer's type, not its topic
+    r"|\b(?:giai\s+đoạn|giai\s+doan|thời\s+kỳ|thoi\s+ky)\s+(?:nào|nao)\b",
     re.IGNORECASE,
 )
 
@@ -343,6 +356,7 @@ class Question:
             question, the compounds its glossary phrases must be rendered by.
         unit_alternatives: other renderings of an English counted noun ("cases": "vụ việc" is the
             unit, "trường hợp" an alternative); a count in any of them answers.
+        target: the question asks for a target ("chỉ tiêu", "mục tiêu"), not what was achieved.
     """
 
     text: str
@@ -356,32 +370,41 @@ class Question:
     unit_strict: bool = True
     compounds: list[str] = field(default_factory=list)
     unit_alternatives: tuple[str, ...] = ()
+    target: bool = False
 
     def form(self, text: str) -> str:
         """The comparison form of a passage for this question (folded or ``match_form``)."""
         return fold(text) if self.folded else match_form(text)
 
 
-def analyse(text: str, glossary: Glossary) -> Question:
+def analyse(text: str, glossary: Glossary, *, folded: bool | None = None) -> Question:
     """Read a question: its language, answer kind, unit, key terms and stated numbers.
+
+    ``folded`` forces the comparison without diacritics (a question typed partly without them,
+    which the engine tells from the index's vocabulary); by default, a question with no diacritic
+    at all is compared folded.
 
     >>> analyse("Cho thuê đất bao nhiêu ha?", Glossary.load()).unit
     'ha'
     """
     text = clean(text)
     english = glossary.is_english(text)
-    folded = not english and not has_diacritics(text)
+    folded = not english and (not has_diacritics(text) if folded is None else folded)
     flat = fold(text)
     kind, (unit, *unit_alternatives) = _kind_and_unit(text, english, glossary)
     if english:
         # unit words ("héc-ta") are the answer's type, not its topic; nouns that can be counted
         # ("hội nghị" in "when was the conference held") are kept
         vi_terms = [t for t in glossary.translate(text) if match_form(t) not in UNITS]
+        # Vietnamese words quoted in an English question ("public service units (đơn vị sự nghiệp
+        # công lập)") are the report's own terms
+        vi_terms += [match_form(m.group(1)) for m in _QUOTED.finditer(text) if has_diacritics(m.group(1))]
         terms = _terms(" ; ".join(vi_terms), folded=False)
         if kind == "count" and unit:
             vi_terms.append(unit)  # what is counted ("tổ chức" for "organizations") locates the figure too
         query = text + " (" + ", ".join(vi_terms) + ")" if vi_terms else text
-        anchors = _anchors(flat, english=True)
+        # "the 2nd conference" states a 2 as "lần thứ 2" does
+        anchors = _anchors(re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", flat), english=True)
     else:
         terms = _terms(text, folded=folded)
         query = text
@@ -405,7 +428,30 @@ def analyse(text: str, glossary: Glossary) -> Question:
         unit_strict,
         compounds,
         tuple(unit_alternatives),
+        target=_TARGET.search(match_form(text)) is not None,
     )
+
+
+def names_target(text: str, start: int, end: int) -> bool:
+    """Whether the item of ``text`` around ``text[start:end]`` (between commas, "và", semicolons or
+    brackets) names a target: "chỉ tiêu 95%" does, "đạt 98,42%, vượt chỉ tiêu" does not."""
+    lo = max((m.end() for m in _ITEM_EDGE.finditer(text, 0, start)), default=0)
+    after = _ITEM_EDGE.search(text, end)
+    return _TARGET.search(text.lower(), lo, after.start() if after else len(text)) is not None
+
+
+def bare_words(text: str) -> list[str]:
+    """The content words of a question typed without diacritics ("dia", "chinh" in "so hồ sơ trích
+    đo dia chinh"); question and function words ("bao", "cho") are left out."""
+    return [
+        w
+        for w in re.findall(r"(?<!\w)[^\W\d_]{2,}(?!\w)", match_form(text))
+        if not has_diacritics(w)
+        and not _is_unit(w)
+        and w not in _STOPWORDS
+        and w not in _FOLDED_STOPWORDS
+        and w not in _EN_STOPWORDS
+    ]
 
 
 def _english_compounds(text: str, glossary: Glossary) -> list[str]:
@@ -611,4 +657,6 @@ def for_claim(text: str, figure: Quantity, others: Sequence[Quantity], glossary:
     for q in sorted(others, key=lambda q: -q.start):
         given = given[: q.start] + " ; " + given[q.end :]
     anchors = _anchors(fold(given) if english else match_form(given), english=english)
-    return Question(text, "en" if english else "vi", kind, unit, terms, anchors, text, False)
+    # "đạt 99%, vượt chỉ tiêu": the claimed figure is what was achieved, not the target
+    target = names_target(match_form(text), figure.start, figure.end)
+    return Question(text, "en" if english else "vi", kind, unit, terms, anchors, text, False, target=target)

@@ -29,6 +29,10 @@ PARAGRAPHS = {
         "Theo điều tra dân số năm 1901, thành phố Lodz có 500.000 người, trong đó 48,1% là người Công giáo, "
         "31,3% người Do Thái, 17,9% người Tin lành."
     ),
+    "households.txt": (
+        "Thành phố Vale có 158.000 hộ, trong đó 68.000 (43,3%) hộ có trẻ em, "
+        "30.500 (19,3%) hộ do phụ nữ làm chủ, 11.600 (7,4%) hộ do nam giới làm chủ."
+    ),
     "pons.txt": "Vào thế kỷ thứ 2, dân số của khu định cư Pons không được ghi lại.",
     "inspection.txt": (
         "Trong năm, Chi cục đã tiến hành 14 cuộc kiểm tra (09 cuộc theo kế hoạch, 05 cuộc đột xuất) "
@@ -60,6 +64,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory, cached_embedder) -> Engine:
         # in a list, the words after a figure up to the next comma are about that figure
         ("Ở Lodz, bao nhiêu phần trăm là người Do Thái?", "31,3%"),
         ("Theo điều tra dân số năm 1901, Lodz có bao nhiêu phần trăm người Tin lành?", "17,9%"),
+        # a year stated before the list, set apart by commas, is every figure's
+        ("Theo điều tra năm 1901, Lodz có bao nhiêu phần trăm người Công giáo?", "48,1%"),
+        # figures that are all in brackets are the list itself
+        ("Ở Vale, bao nhiêu phần trăm hộ do phụ nữ làm chủ?", "19,3%"),
         # the figures in brackets are parts; the words after the bracket go with the whole
         ("Chi cục đã tiến hành bao nhiêu cuộc kiểm tra về an toàn lao động?", "14 cuộc"),
         ("Chi cục kiểm tra đột xuất bao nhiêu cuộc?", "05 cuộc"),

@@ -1,7 +1,8 @@
-"""A second gold set over the reference report, written blind from the report's text (not from
-the system's answers): 45 questions (Vietnamese with and without diacritics, English, absent facts)
-and 15 speech claims, in the shared gold sets' format. It guards the report's accuracy beyond the
-13 shared questions; the thresholds leave room for the misses listed in the closing notes."""
+"""Two more gold sets over the reference report, written blind from the report's text (not from
+the system's answers), in the shared gold sets' format: questions in Vietnamese with and without
+diacritics, colloquial and in English, questions about absent facts, and speech claims. They guard
+the report's accuracy beyond the 13 shared questions; the allowed misses are those listed in the
+closing notes, and no absent fact may be answered."""
 
 from __future__ import annotations
 
@@ -22,27 +23,32 @@ def _load(name: str) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(line) for line in lines if line.strip()]
 
 
-QUESTIONS = _load("report_probes_qa.jsonl")
-CLAIMS = _load("report_probes_claims.jsonl")
+# (file, misses allowed): the first set, 43 of 45 at the time of writing (p20, a byline as the
+# author; p32, "transferred" read as "chuyển nhượng"); the second, colloquial one, 30 of 40 by this
+# file's rule (32 by tools/score.py, which takes "9" for "tháng 9"): abbreviations ("TN&MT",
+# "ĐBSCL", "tp"), glossary gaps, a month without its year
+QUESTION_SETS = [("report_probes_qa.jsonl", 2), ("report_probes2_qa.jsonl", 10)]
+CLAIM_SETS = [("report_probes_claims.jsonl", 0), ("report_probes2_claims.jsonl", 1)]
 
 
-def test_probe_questions(engine: Engine) -> None:
-    misses = []
-    for gold in QUESTIONS:
+@pytest.mark.parametrize(("name", "allowed"), QUESTION_SETS)
+def test_probe_questions(engine: Engine, name: str, allowed: int) -> None:
+    misses, invented = [], []
+    for gold in _load(name):
         answer = engine.ask(gold["question"])
         if not (is_correct(gold, answer) and citations_hold(engine, gold, answer)):
             misses.append((gold["id"], gold["question"], gold["answer"], answer.answer))
-    # 43 of 45 at the time of writing: p20 (a byline as the author) and p32 ("transferred" read
-    # as "chuyển nhượng") are known misses
-    assert len(misses) <= 2, misses
-    assert sum(1 for g in QUESTIONS if g["answer"] is None) == 7  # the absent facts are all asked
+            if gold["answer"] is None:
+                invented.append(misses[-1])
+    assert invented == []  # a figure for a fact the report does not state is the worst outcome
+    assert len(misses) <= allowed, misses
 
 
-@pytest.mark.parametrize("kind", ["supported", "refuted", "not_found"])
-def test_probe_claims(engine: Engine, kind: str) -> None:
+@pytest.mark.parametrize(("name", "allowed"), CLAIM_SETS)
+def test_probe_claims(engine: Engine, name: str, allowed: int) -> None:
     wrong = []
-    for gold in (c for c in CLAIMS if c["verdict"] == kind):
+    for gold in _load(name):
         decisive = claim_verdict(engine.check_claim(gold["claim"], claim_id=gold["id"]))
-        if decisive is None or decisive.verdict != kind:
-            wrong.append((gold["id"], gold["claim"], decisive and decisive.verdict))
-    assert wrong == []
+        if decisive is None or decisive.verdict != gold["verdict"]:
+            wrong.append((gold["id"], gold["claim"], gold["verdict"], decisive and decisive.verdict))
+    assert len(wrong) <= allowed, wrong
