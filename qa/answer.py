@@ -595,7 +595,10 @@ def _segment_shares(
     # điều tra dân số năm 1901, Lodz có 500.000 người, trong đó 48,1% ..."; "Dự án cấp nước giai
     # đoạn 2020 - 2025, tầm nhìn đến 2035")
     preamble = min((spans[k][0] for k in outer), default=0)
-    framing = terms(0, preamble, outside=True)
+    outer_stretches = _stretches(outer_text, preamble, len(clause), [spans[k] for k in outer])
+    # the words before the first figure and after the last one's own frame the whole list
+    closing = max((hi for _, hi in outer_stretches), default=len(clause))
+    framing = terms(0, preamble, outside=True) | terms(closing, len(clause), outside=True)
     telling = math.fsum(weights[t] for t in weights if t not in framing)
 
     def share(found: set[str]) -> float:
@@ -605,7 +608,6 @@ def _segment_shares(
             return 1.0 / max(len(outer), 1)
         return math.fsum(weights[t] for t in found - framing) / telling
 
-    outer_stretches = _stretches(outer_text, preamble, len(clause), [spans[k] for k in outer])
     shares = [0.0] * len(spans)
     # where each figure's own words are: its stretch, and for a part in brackets its whole's too
     stretches: dict[int, list[tuple[int, int]]] = {}
@@ -643,11 +645,11 @@ def _stretches(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> lis
     left = lo
     for n, k in enumerate(order):
         start, end = spans[k]
-        right = hi
-        if n + 1 < len(order):
-            following = spans[order[n + 1]][0]
-            first_break = _ITEM_BREAK.search(text, end, max(end, following))
-            right = first_break.start() if first_break else end
+        # the last figure's own words end at the first break after it too: what follows closes
+        # the whole list ("..., trình Bộ Tài nguyên và Môi trường phê duyệt")
+        following = spans[order[n + 1]][0] if n + 1 < len(order) else hi
+        first_break = _ITEM_BREAK.search(text, end, max(end, following))
+        right = first_break.start() if first_break else (end if n + 1 < len(order) else hi)
         bounds[k] = (min(left, start), max(right, end))
         left = max(right, end)
     return bounds

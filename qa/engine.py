@@ -10,6 +10,7 @@ from baocao.errors import QuestionError
 from baocao.settings import Settings
 from ingest.index import Index
 from ingest.normalize import clean
+from qa.abbreviations import Abbreviations
 from qa.answer import answer_question
 from qa.conversation import resolve
 from qa.factcheck import Checker, Verdict
@@ -26,6 +27,7 @@ class Engine:
         self.index = index
         self.settings = settings
         self.glossary = glossary or Glossary.load()
+        self.abbreviations = Abbreviations.load()
         self.retriever = Retriever(index, rrf_k=settings.rrf_k)
         self._doc_text = lru_cache(maxsize=256)(index.store.document_text)
 
@@ -96,17 +98,20 @@ class Engine:
         )
 
     def _analyse(self, question: str) -> Question:
-        """Analyse a question; one typed partly without diacritics is compared without them.
+        """Analyse a question: an abbreviation the reports do not use ("Sở TN&MT") is read as its
+        words, and a question typed partly without diacritics is compared without them.
 
         "so hồ sơ trích đo dia chinh đã thẩm dinh": "dia", "chinh", "dinh" are no word of the
         reports as spelled, but are the bare form of words that are ("địa", "chính", "định").
         """
-        analysed = analyse(question, self.glossary)
+        lexical = self.index.lexical()
+        analysed = analyse(self.abbreviations.expand(question, lexical.known), self.glossary)
         if analysed.lang != "vi" or analysed.folded:
             return analysed
-        lexical = self.index.lexical()
-        bare = [w for w in bare_words(question) if not lexical.known(w) and lexical.known(w, folded=True)]
-        return analyse(question, self.glossary, folded=True) if bare else analysed
+        bare = [
+            w for w in bare_words(analysed.text) if not lexical.known(w) and lexical.known(w, folded=True)
+        ]
+        return analyse(analysed.text, self.glossary, folded=True) if bare else analysed
 
     def _checker(self, mode: Mode = "hybrid") -> Checker:
         lexical = self.index.lexical()

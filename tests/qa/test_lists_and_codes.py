@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from qa import Engine
+from qa.abbreviations import Abbreviations
 from qa.glossary import Glossary
 from qa.question import analyse
 from qa.retrieve import Filters
@@ -81,6 +82,8 @@ def test_abstains(engine: Engine, question: str) -> None:
         ("so công trình được cap phep xay dung la bao nhieu", "31 công trình"),
         # the number the question states sits in one clause of the sentence: that clause answers
         ("What area of land was rented out to the 22 organizations?", "66,4 ha"),
+        # an abbreviation the reports do not use is read as its words ("Tài nguyên và Môi trường")
+        ("Mấy cuộc thanh tra theo kế hoạch Sở TN&MT đã thực hiện trong 9 tháng?", "05 cuộc"),
         # Vietnamese quoted in an English question is the report's own term
         (
             "Which decree governs the reorganization of public service units (đơn vị sự nghiệp công lập)?",
@@ -130,3 +133,12 @@ def test_document_numbers_are_anchors_with_their_letters() -> None:
     q = analyse("Thông tư số 31/2018/TT-BTNMT được ban hành ngày nào?", Glossary.load())
     assert q.anchors == [("số", "31/2018/tt-btnmt", "được")]
     assert "ban hành" not in q.compounds  # a document's date says when it was issued
+
+
+def test_an_abbreviation_the_index_holds_is_kept() -> None:
+    abbreviations = Abbreviations.load()
+    held = {"ubnd"}
+    text = "UBND thành phố giao Sở TN&MT bao nhiêu dự án ở ĐBSCL?"
+    assert abbreviations.expand(text, held.__contains__) == (
+        "UBND thành phố giao Sở Tài nguyên và Môi trường bao nhiêu dự án ở Đồng bằng sông Cửu Long?"
+    )
