@@ -514,6 +514,8 @@ def _value(q: Quantity) -> float | None:
 def _penalty(q: Quantity, clause: str) -> float:
     # "trên 10ha", "dưới 10ha" are thresholds in a rule, rarely the figure asked for; in brackets,
     # "(dưới 10ha)" names a category and is never a measurement
+    if q.qualifier == "approx":
+        return 0.01  # where the report states a figure twice, the exact wording wins over "khoảng"
     if q.qualifier not in ("over", "under"):
         return 0.0
     bracketed = clause[: q.start].rstrip().endswith("(") and clause[q.end :].lstrip().startswith(")")
