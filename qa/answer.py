@@ -35,9 +35,6 @@ _VIETNAMESE_SYLLABLE = re.compile(
 _MEASURES = frozenset({"area", "length", "mass", "volume", "money", "percent"})
 # where one item of a list ends and the next begins: "56,2% là người Công giáo, 35,7% ..."
 _ITEM_BREAK = re.compile(r",\s*|\s+(?:và|and)\s+")
-_LIST_INTRODUCER = re.compile(
-    r"(?<!\w)(?:trong đó|bao gồm|gồm|cụ thể là|cụ thể|including|of which)(?!\w)[\s,:]*"
-)
 _BRACKETED = re.compile(r"\([^()]*\)")
 _PART_DISCOUNT = 0.9  # a figure in brackets answers for its part, not for the whole before it
 _YEAR_WORD = re.compile(r"(?<!\w)[Nn]ăm\s+$")
