@@ -227,6 +227,7 @@ _EN_STOPWORDS = {
     "and",
 }
 
+_DOCUMENT_NOUN = r"(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch)"
 # (pattern on the lowercased question, kind, unit); first match wins. The patterns are spelled with
 # their diacritics; each word also matches its diacritic-free form (see ``_tolerant``), so that
 # "bao nhieu" reads as "bao nhiêu" while "máy" (machine) never reads as "mấy" (how many)
@@ -257,8 +258,7 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
     (r"\bngày mấy\b", "date", ""),
     # before the count: "Nghị định số mấy?" asks for a document's number, not a count
     (
-        r"\b(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch) nào\b"
-        r"|\b(?:nghị quyết|thông tư|quyết định|nghị định|chỉ thị|văn bản|công văn|kế hoạch)\b.*\bsố (?:mấy|bao nhiêu|nào|gì)\b"
+        rf"\b{_DOCUMENT_NOUN} nào\b|\b{_DOCUMENT_NOUN}\b.*\bsố (?:mấy|bao nhiêu|nào|gì)\b"
         r"|\bwhich (?:resolution|circular|decision|decree|directive|document|regulation)\b"
         r"|\bwhat (?:resolution|circular|decree|decision)\b",
         "docref",
