@@ -58,3 +58,13 @@ class Abbreviations:
             return short if held else self._pairs[short]
 
         return self._pattern.sub(words, text)
+
+    def kept(self, text: str) -> list[tuple[str, str]]:
+        """The abbreviations in ``text`` with their words: ``[("TP", "thành phố"), ...]``.
+
+        >>> Abbreviations({"TP": "thành phố"}).kept("UBND TP Cần Thơ")
+        [('TP', 'thành phố')]
+        """
+        if self._pattern is None:
+            return []
+        return [(m.group(1), self._pairs[m.group(1)]) for m in self._pattern.finditer(text)]

@@ -10,6 +10,7 @@ evidence, or the candidate is dropped: a neighbouring figure is never passed off
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
 IdfFn = Callable[[str], float]
+KnownFn = Callable[[str], bool]  # whether the index holds a word token ("thống_kê")
 # a question term found only in the sentences around the evidence counts this much
 _CONTEXT_WEIGHT = 0.5
 # onset, vowels, coda of a Vietnamese syllable: "Tesla", "Warsaw", "Luther" are none
@@ -38,8 +40,10 @@ _ITEM_BREAK = re.compile(r",\s*|\s+(?:và|and)\s+")
 _BRACKETED = re.compile(r"\([^()]*\)")
 _PART_DISCOUNT = 0.9  # a figure in brackets answers for its part, not for the whole before it
 _YEAR_WORD = re.compile(r"(?<!\w)[Nn]ăm\s+$")
+_MONTH_WORD = re.compile(r"(?<!\w)[Tt]háng\s+$")
 
 # clause ends: ";", ":", dashes, run-on full stops, and purpose clauses ("để phục vụ ...", "nhằm ...")
+_PURPOSE = re.compile(r"\s*(?:để|nhằm)\s", re.IGNORECASE)  # a clause of what the work served
 _CLAUSE_BREAK = re.compile(r"[;:]\s*|(?<!\d)\s[-–]\s(?!\d)|\.\s+(?=[A-ZĐÀ-Ỹ])|,?\s+(?=(?:để|nhằm)\s)")
 _SURNAMES = [
     "Nguyễn",
@@ -135,14 +139,20 @@ def _tokens(form: str) -> tuple[str, ...]:
 class Extractor:
     """Scores candidate spans in retrieved sentences for an analysed question."""
 
-    def __init__(self, question: Question, idf: IdfFn, manifest: dict[str, DocRecord]) -> None:
+    def __init__(
+        self, question: Question, idf: IdfFn, known: KnownFn, manifest: dict[str, DocRecord]
+    ) -> None:
         self.q = question
         self.idf = idf
+        self.known = known
         self.manifest = manifest
         self.unigrams = [t for t in question.terms if " " not in t]
         self.bigrams = [t for t in question.terms if " " in t]
         self.weights = {t: idf(t) for t in self.unigrams}
-        self.total = sum(self.weights.values()) or 1.0
+        # an English word the glossary does not carry is asked about but found in no text: it
+        # weighs as an average term the evidence lacks
+        unsaid = len(question.untranslated) * (sum(self.weights.values()) / max(len(self.weights), 1))
+        self.total = (sum(self.weights.values()) + unsaid) or 1.0
         top = max(self.weights.values(), default=0.0) or 1.0
         self._relative = {t: w / top for t, w in self.weights.items()}
         self._relative.update(
@@ -160,7 +170,7 @@ class Extractor:
         )
         # the syllables of the question's light verbs and links ("ban hành", "đối với"): they count
         # for a sentence that has them, but a sentence without them may still state the fact
-        asked = question.form(question.text)
+        asked = question.form(question.text) if question.lang == "vi" else " ; ".join(question.terms)
         self._light = frozenset(
             syllable
             for word in LIGHT_WORDS
@@ -168,7 +178,10 @@ class Extractor:
             for syllable in question.form(word).split()
         )
         self._anchor_patterns = [re.compile(_alone(number)) for _, number, _ in question.anchors]
-        terms = sorted(self._relative, key=len, reverse=True)
+        # an abbreviation the question uses is found in its words too ("tp": "thành phố")
+        self._aliases = [(t, " ".join(_tokens(words))) for t, words in question.aliases if t in self.weights]
+        self._by_text = dict(self._relative) | {words: self._relative[t] for t, words in self._aliases}
+        terms = sorted(self._by_text, key=len, reverse=True)
         self._term_pattern = (
             re.compile(r"(?<!\w)(?=(" + "|".join(map(re.escape, terms)) + r")(?!\w))") if terms else None
         )
@@ -180,7 +193,7 @@ class Extractor:
         A name missing from the text but present in its ``context`` (the tokens of the sentences
         around it) counts at half weight: "He died in 1943" is about the Tesla of the sentence before.
         """
-        tokens = set(_tokens(form))
+        tokens = self._found(form)
         joined = " " + " ".join(_tokens(form)) + " "
         got = sum(
             w if t in tokens else _CONTEXT_WEIGHT * w if t in context and t in self.names else 0.0
@@ -190,13 +203,26 @@ class Extractor:
         pair_share = len(pairs) / len(self.bigrams) if self.bigrams else 0.0
         return 0.8 * (got / self.total) + 0.2 * pair_share
 
+    def _found(self, form: str) -> set[str]:
+        """The words of a text, with each abbreviation of the question whose words it has."""
+        tokens = set(_tokens(form))
+        if self._aliases:
+            joined = " " + " ".join(_tokens(form)) + " "
+            tokens |= {t for t, words in self._aliases if f" {words} " in joined}
+        return tokens
+
+    def _names_in(self, tokens: frozenset[str]) -> bool:
+        """Whether a document's words hold every name the question gives ("UBND" or its words)."""
+        words = {t: set(w.split()) for t, w in self._aliases}
+        return all(n in tokens or (n in words and words[n] <= tokens) for n in self.names)
+
     def _term_positions(self, form: str) -> list[tuple[int, int, float]]:
         """Where the question's terms occur in ``form``: ``(start, end, weight relative to the rarest)``."""
         positions = []
         for m in self._term_pattern.finditer(form) if self._term_pattern else ():
             # a pair and its syllables overlap: the lookahead finds each term where it starts
             term = m.group(1)
-            positions.append((m.start(1), m.start(1) + len(term), self._relative[term]))
+            positions.append((m.start(1), m.start(1) + len(term), self._by_text[term]))
         return positions
 
     def _anchor_positions(self, form: str) -> list[tuple[int, int]]:
@@ -212,11 +238,13 @@ class Extractor:
         only mildly demoted.
         """
         factor = min(1.0, sentence_cov / 0.5)
+        if self.q.untranslated:
+            factor *= 0.5  # an English noun no glossary phrase carries: the topic is not checked
         if not self.weights:
             return factor
         top = max(self.weights.values())
         if self.q.lang == "vi":
-            tokens = set(_tokens(sentence_form))
+            tokens = self._found(sentence_form)
             missing = [
                 t
                 for t, w in self.weights.items()
@@ -237,6 +265,19 @@ class Extractor:
                 factor *= 0.45
         return factor
 
+    def _served_factor(self, part_forms: list[str], purposes: list[bool]) -> float:
+        """Demote a sentence whose figures say nothing the question asks: its terms are only in
+        what the work served ("để phục vụ ... chuyển nhượng ... quyền sử dụng đất").
+
+        "Thẩm định 58 hồ sơ ... với tổng diện tích 294,8 ha để phục vụ công tác ... chuyển
+        nhượng": the 294,8 ha are of the dossiers, not of land transferred. Money is left alone:
+        what it is spent on is what it is asked by ("5 tỷ đồng để xây dựng trường học").
+        """
+        if self.q.kind in ("person", "place", "text", "money") or not any(purposes) or all(purposes):
+            return 1.0
+        stated = " ".join(form for form, purpose in zip(part_forms, purposes, strict=True) if not purpose)
+        return 0.4 if self.coverage(stated) == 0.0 else 1.0
+
     def _sibling_factor(self, clause_form: str, others: list[str]) -> float:
         """Demote a clause when the question's topic sits in a sibling clause of the same sentence.
 
@@ -245,10 +286,15 @@ class Extractor:
         """
         if self.q.kind in ("person", "place", "text") or not self.weights:
             return 1.0
-        tokens = set(_tokens(clause_form))
+        tokens = self._found(clause_form)
         top = max(self.weights.values())
         for term, weight in self.weights.items():
-            if weight >= 0.8 * top and term not in tokens and any(term in set(_tokens(o)) for o in others):
+            if (
+                weight >= 0.8 * top
+                and term not in tokens
+                and term not in self._light
+                and any(term in self._found(o) for o in others)
+            ):
                 return 0.4
         return 1.0
 
@@ -273,6 +319,23 @@ class Extractor:
             if not pattern.search(clause_form) and any(pattern.search(o) for o in others):
                 return 0.4
         return 1.0
+
+    def _rival(self, text: str) -> list[str]:
+        """The question's compound words that ``text`` restates with another word of the index.
+
+        "Thống kê đất đai" restates the "kiểm kê" of "kiểm kê đất đai": "thống kê" is a word of
+        the reports that shares the syllable "kê" with it.
+        """
+        pairs = set(itertools.pairwise(re.findall(r"\w+", match_form(text))))
+        return [
+            c
+            for c in self.q.compounds
+            if (words := tuple(c.split())) not in pairs
+            and len(words) == 2
+            # the shared syllable holds the same place in both words: "thành phố" restates nothing
+            # of "hoàn thành"
+            and any((a == words[0]) != (b == words[1]) and self.known(f"{a}_{b}") for a, b in pairs)
+        ]
 
     def anchors_hold(self, text_form: str) -> bool:
         """Every number the question states appears in the text, after the same word when it has one."""
@@ -311,7 +374,7 @@ class Extractor:
             text = doc_text(chunk.doc_id)
             # a name the question gives ("Warsaw", "Cần Thơ") that the whole document never states:
             # the document is about another subject
-            elsewhere = 0.3 if self.names and not self.names <= _document_tokens(text, self.q.folded) else 1.0
+            elsewhere = 1.0 if self._names_in(_document_tokens(text, self.q.folded)) else 0.3
             sentence_form = self.q.form(chunk.text + " " + chunk.heading)
             context_form = self.q.form(
                 text[chunk.window_start : chunk.start] + " " + text[chunk.end : chunk.window_end]
@@ -324,6 +387,9 @@ class Extractor:
             part_forms = [self.q.form(chunk.text[a:b]) for a, b in parts]
             part_spans = [self._spans(chunk.text[a:b]) for a, b in parts]
             part_facts = [self._has_fact(chunk.text[a:b]) for a, b in parts]
+            served = self._served_factor(
+                part_forms, [_PURPOSE.match(chunk.text[a:b]) is not None for a, b in parts]
+            )
             for i, (c_start, c_end) in enumerate(parts):
                 clause = chunk.text[c_start:c_end]
                 clause_form = part_forms[i]
@@ -347,6 +413,7 @@ class Extractor:
                         gate
                         * elsewhere
                         * sibling
+                        * served
                         * self._target_factor(clause_form, span_start, span_end)
                         * (0.40 * sentence_cov + 0.30 * clause_cov + 0.15 * local + 0.15 * rank_score)
                         - penalty
@@ -370,7 +437,7 @@ class Extractor:
         shares = [0.0] * len(spans)
         for family in {span[5] for span in spans}:
             members = [k for k, span in enumerate(spans) if span[5] == family]
-            found = _segment_shares(clause, [spans[k][:2] for k in members], positions, anchors)
+            found = _segment_shares(clause, [spans[k][:2] for k in members], positions, anchors, self._rival)
             for k, share in zip(members, found, strict=True):
                 shares[k] = share
         return shares
@@ -389,6 +456,11 @@ class Extractor:
         if kind in ("quantity", "count", "percent", "money", "date", "docref"):
             spans: list[_Span] = []
             for q in _quantities(clause):
+                # a month named by its number alone answers "tháng mấy?", and "khi nào?" loosely
+                month = _month(q, clause) if kind == "date" and self.q.unit in ("tháng", "") else None
+                if month is not None:
+                    spans.append((month, q.end, None, None, 0.0 if self.q.unit else 0.1, "date"))
+                    continue
                 fit = self._fit(q, clause)
                 if fit is None or self._given(q, clause):
                     continue
@@ -439,6 +511,11 @@ class Extractor:
             return 0.0 if ok else None
         if kind == "count":
             return self._count_fit(q, clause)
+        if kind == "date" and unit == "giai đoạn":
+            # "giai đoạn nào" is answered by a span of years ("2020-2024"); one year or day is a
+            # looser fit
+            spans_years = q.kind == "year" and q.upper is not None
+            return 0.0 if spans_years else (0.1 if q.kind in ("year", "date") else None)
         if kind == "date":
             # "năm nào", "khi nào" is often answered by a year alone
             return 0.0 if q.kind == "date" else (0.05 if q.kind == "year" else None)
@@ -504,6 +581,14 @@ def _year_of(q: Quantity, clause: str) -> tuple[int, int, float] | None:
     return (cue.start() if cue else at), at + len(digits), float(q.date.year)
 
 
+def _month(q: Quantity, clause: str) -> int | None:
+    """Where a month named by its number alone starts in ``clause`` ("tháng 9" hằng năm)."""
+    if q.kind != "number" or q.value != int(q.value) or not 1 <= q.value <= 12:
+        return None
+    cue = _MONTH_WORD.search(clause, 0, q.start)
+    return cue.start() if cue else None
+
+
 def _value(q: Quantity) -> float | None:
     return None if q.kind in ("date", "code") else q.value
 
@@ -539,6 +624,7 @@ def _segment_shares(
     spans: list[tuple[int, int]],
     positions: list[tuple[int, int, float]],
     anchors: Sequence[tuple[int, int]] = (),
+    rival: Callable[[str], list[str]] = lambda text: [],
 ) -> list[float]:
     """Each span's share of the question's terms in its own stretch of a clause, the stretches split
     between neighbouring spans.
@@ -558,6 +644,11 @@ def _segment_shares(
 
     A number the question states (``anchors``: "Nghị quyết 41/NQ-HĐND ... ngày nào?") picks out
     its own item: when it stands in the clause, a figure whose stretch lacks it has no share.
+
+    ``rival`` names the question's compound words a stretch restates with another word ("thống
+    kê" for "kiểm kê"). Where a later item restates a word of the frame, the items are parallel
+    and the frame is the first figure's own: "Hoàn thành kiểm kê đất đai ... năm 2019 và Thống kê
+    đất đai năm 2020" answers "kiểm kê ... năm nào?" with 2019.
     """
     # a bracket holds parts of the figure before it; with no figure of the kind outside any bracket,
     # the bracketed ones are the list itself ("30.547 (19,3%) hộ ..., 12.000 (7,4%) hộ ...")
@@ -598,6 +689,18 @@ def _segment_shares(
     # the words before the first figure and after the last one's own frame the whole list
     closing = max((hi for _, hi in outer_stretches), default=len(clause))
     framing = terms(0, preamble, outside=True) | terms(closing, len(clause), outside=True)
+    # a question's word that the frame states and a later item restates with another word frames
+    # nothing: "kiểm kê đất đai ... năm 2019 và Thống kê đất đai năm 2020" lists two items, and the
+    # words before the first figure are its own
+    first_outer = min(outer, key=lambda k: spans[k][0]) if outer else None
+    restated = {
+        c
+        for k, (lo, hi) in zip(outer, outer_stretches, strict=True)
+        if k != first_outer
+        for c in rival(clause[lo:hi])
+    }
+    rivalled = [c for c in restated if _has_words(clause, 0, preamble, c)]
+    framing -= {syllable for c in rivalled for syllable in c.split()}
     telling = math.fsum(weights[t] for t in weights if t not in framing)
 
     def share(found: set[str]) -> float:
@@ -607,11 +710,20 @@ def _segment_shares(
             return 1.0 / max(len(outer), 1)
         return math.fsum(weights[t] for t in found - framing) / telling
 
+    def own(lo: int, hi: int) -> set[str]:
+        # a rivalled word counts where it stands whole: the "kê" of "thống kê" is not "kiểm kê"
+        found = terms(lo, hi, outside=True)
+        for c in rivalled:
+            if not _has_words(clause, lo, hi, c):
+                found -= set(c.split())
+        return found
+
     shares = [0.0] * len(spans)
     # where each figure's own words are: its stretch, and for a part in brackets its whole's too
     stretches: dict[int, list[tuple[int, int]]] = {}
     for k, (lo, hi) in zip(outer, outer_stretches, strict=True):
-        shares[k] = share(terms(lo, hi, outside=True))
+        lo = 0 if k == first_outer and rivalled else lo
+        shares[k] = share(own(lo, hi))
         stretches[k] = [(lo, hi)]
     for lo, hi in brackets:
         members = [k for k, (start, end) in enumerate(spans) if lo <= start and end <= hi]
@@ -627,14 +739,18 @@ def _segment_shares(
     breaks = [m.end() for m in _ITEM_BREAK.finditer(outer_text, 0, preamble)]
     apart = breaks[-1] if breaks else 0
     anchors = [(a, b) for a, b in anchors if a >= apart]
-    if outer:
-        first = min(outer, key=lambda k: spans[k][0])
-        stretches[first].append((apart, preamble))
+    if first_outer is not None:
+        stretches[first_outer].append((apart, preamble))
     if anchors:
         for k, reach in stretches.items():
             if not any(lo <= a and b <= hi for lo, hi in reach for a, b in anchors):
                 shares[k] = 0.0
     return shares
+
+
+def _has_words(text: str, lo: int, hi: int, words: str) -> bool:
+    """Whether ``words`` stand whole in ``text[lo:hi]`` (case aside)."""
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", match_form(text[lo:hi])) is not None
 
 
 def _stretches(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -698,6 +814,7 @@ def answer_question(
     hits: Sequence[Hit],
     *,
     idf: IdfFn,
+    known: KnownFn,
     manifest: dict[str, DocRecord],
     doc_text: Callable[[str], str],
     min_score: float,
@@ -709,12 +826,13 @@ def answer_question(
         question: the analysed question.
         hits: retrieved sentences, best first.
         idf: weight of a term in the corpus.
+        known: whether the corpus holds a word token.
         manifest: committed documents (titles, periods).
         doc_text: the display text of a document by id (for quotes).
         min_score: below this confidence, abstain.
         asked: the question as the user typed it.
     """
-    extractor = Extractor(question, idf, manifest)
+    extractor = Extractor(question, idf, known, manifest)
     found = extractor.candidates(hits, doc_text)
 
     def cite(c: Candidate, *, span: bool = True) -> Citation:

@@ -81,6 +81,7 @@ class Engine:
             analysed,
             hits,
             idf=lambda t: lexical.idf(t, folded=analysed.folded),
+            known=lambda t: lexical.known(t, folded=analysed.folded),
             manifest=self.index.manifest(),
             doc_text=self._doc_text,
             min_score=self.settings.answer_min_score,
@@ -106,12 +107,19 @@ class Engine:
         """
         lexical = self.index.lexical()
         analysed = analyse(self.abbreviations.expand(question, lexical.known), self.glossary)
-        if analysed.lang != "vi" or analysed.folded:
-            return analysed
-        bare = [
-            w for w in bare_words(analysed.text) if not lexical.known(w) and lexical.known(w, folded=True)
-        ]
-        return analyse(analysed.text, self.glossary, folded=True) if bare else analysed
+        if analysed.lang == "vi" and not analysed.folded:
+            bare = [
+                w for w in bare_words(analysed.text) if not lexical.known(w) and lexical.known(w, folded=True)
+            ]
+            if bare:
+                analysed = analyse(analysed.text, self.glossary, folded=True)
+        # an abbreviation the reports use is kept, and also stands for its words: "UBND TP" is
+        # found in "Ủy ban nhân dân thành phố" as well
+        aliases = tuple(
+            (analysed.form(short), analysed.form(words))
+            for short, words in self.abbreviations.kept(analysed.text)
+        )
+        return replace(analysed, aliases=aliases) if aliases else analysed
 
     def _checker(self, mode: Mode = "hybrid") -> Checker:
         lexical = self.index.lexical()
@@ -119,6 +127,7 @@ class Engine:
             self.retriever,
             self.glossary,
             idf=lexical.idf,
+            known=lexical.known,
             manifest=self.index.manifest,
             doc_text=self._doc_text,
             min_score=self.settings.claim_min_score,

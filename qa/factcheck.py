@@ -16,7 +16,7 @@ from typing import Any, Literal
 from ingest import segment
 from ingest.normalize import clean
 from ingest.store import DocRecord
-from qa.answer import Candidate, Extractor, IdfFn, citation
+from qa.answer import Candidate, Extractor, IdfFn, KnownFn, citation
 from qa.compare import matches
 from qa.glossary import Glossary
 from qa.numbers import Quantity, find_quantities
@@ -124,6 +124,7 @@ class Checker:
         glossary: Glossary,
         *,
         idf: IdfFn,
+        known: KnownFn,
         manifest: Callable[[], dict[str, DocRecord]],
         doc_text: Callable[[str], str],
         min_score: float,
@@ -135,6 +136,7 @@ class Checker:
         self.retriever = retriever
         self.glossary = glossary
         self.idf = idf
+        self.known = known
         self.manifest = manifest
         self.doc_text = doc_text
         self.min_score = min_score
@@ -166,7 +168,7 @@ class Checker:
             question = for_claim(claim.text, figure, claim.figures, self.glossary)
             if hits is None:
                 hits = self.retriever.search(question, self.top_k, depth=self.depth, mode=self.mode)
-            found = Extractor(question, self.idf, manifest).candidates(hits, self.doc_text)
+            found = Extractor(question, self.idf, self.known, manifest).candidates(hits, self.doc_text)
             found = [c for c in found if c.score >= self.min_score]
             verdicts.append(self._judge(claim, f"{claim.id}.{n}", figure, found, manifest, lang))
         return verdicts

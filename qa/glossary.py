@@ -376,6 +376,32 @@ class Glossary:
         terms = (term for match in self.find(text) for term in match.vietnamese)
         return list(dict.fromkeys(terms))
 
+    def untranslated(self, text: str) -> list[str]:
+        """The content words of an English text that no glossary phrase carries, in order.
+
+        Function words, frequent question words, capitalised words (names: "Can Tho") and the
+        forms that qualify rather than name ("-ed", "-ing", "-ly") are left out: what is left is
+        the topic the Vietnamese terms do not say ("campaign" in "When is the campaign held?").
+        """
+        covered = [(m.start, m.end) for m in self.find(text)]
+        words = []
+        for token in _tokens(text):
+            word = token.word
+            if (
+                word is None
+                or len(word) < 3
+                or not word.isalpha()
+                or word.endswith(("ed", "ing", "ly"))
+                or word in _STOPWORDS
+                or word in _ENGLISH_WORDS
+                or token.lemma in _ENGLISH_WORDS
+                or text[token.start].isupper()
+                or any(a <= token.start < b for a, b in covered)
+            ):
+                continue
+            words.append(word)
+        return list(dict.fromkeys(words))
+
     def is_english(self, text: str) -> bool:
         """Guess whether a question is written in English.
 

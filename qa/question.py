@@ -127,6 +127,8 @@ _STOPWORDS = _QUESTION_WORDS | {
 LIGHT_WORDS = frozenset(
     {
         "đối với",
+        "áp dụng",
+        "diễn ra",
         "thực hiện",
         "tiến hành",
         "ban hành",
@@ -252,9 +254,10 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
         "money",
         "đồng",
     ),
-    # before the count: "ngày mấy?" asks for a date, "năm mấy?" for a year ("tháng mấy?" is left
-    # to the count: a month without its year is no date the numbers module reads)
+    # before the count: "ngày mấy?" asks for a date, "năm mấy?" for a year, "tháng mấy?" for a
+    # month ("vào tháng 9 hằng năm")
     (r"\bnăm mấy\b", "date", "năm"),
+    (r"\btháng (?:mấy|nào)\b|\b(?:what|which) month\b", "date", "tháng"),
     (r"\bngày mấy\b", "date", ""),
     # before the count: "Nghị định số mấy?" asks for a document's number, not a count
     (
@@ -273,11 +276,15 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
         "count",
         "",
     ),
-    # a year asked for: a full date answers it by its year ("Tesla chết năm nào?" -> năm 1943)
+    # "ngày tháng năm nào" asks for the whole date; "năm nào" alone for a year: a full date
+    # answers it by its year ("Tesla chết năm nào?" -> năm 1943)
+    (r"\bngày tháng năm nào\b", "date", ""),
     (r"\bnăm nào\b|\b(?:what|which) year\b", "date", "năm"),
+    # a period asked for: a span of years answers it ("kỳ 5 năm (2020-2024)")
+    (r"\b(?:giai đoạn|thời kỳ) nào\b|\b(?:what|which) period\b", "date", "giai đoạn"),
     (
-        r"\bngày nào\b|\bkhi nào\b|\bbao giờ\b|\bthời gian nào\b|\btháng nào\b|\bwhen\b|\bwhat date\b"
-        r"|\bwhich date\b|\bwhat day\b|\b(?:giai đoạn|thời kỳ) nào\b|\b(?:what|which) period\b",
+        r"\bngày nào\b|\bkhi nào\b|\bbao giờ\b|\bthời gian nào\b|\bwhen\b|\bwhat date\b"
+        r"|\bwhich date\b|\bwhat day\b",
         "date",
         "",
     ),
@@ -343,6 +350,7 @@ class Question:
         kind: the answer type.
         unit: the answer's unit: canonical ("ha", "%", "đồng"), ``"area"`` for any area unit,
             a counted noun ("tổ chức", "cuộc") for counts, ``"năm"`` for a date asked by its year,
+            ``"giai đoạn"`` for a period, ``"tháng"`` for a month,
             or ``""`` when any will do.
         terms: key terms in the report's language, in ``match_form`` (or folded when ``folded``).
         anchors: numbers the question itself states, each with the word before it
@@ -354,6 +362,11 @@ class Question:
         compounds: the question's multi-syllable words (underthesea), space-joined, in
             ``match_form``; question words, units and time phrases left out. For an English
             question, the compounds its glossary phrases must be rendered by.
+        aliases: ``(term, words)`` pairs, in the question's form: an abbreviation the question
+            uses and the reports use too, and the words it stands for ("tp", "thành phố"). A text
+            that has the words has the term.
+        untranslated: content words of an English question that the glossary does not carry
+            ("campaign"): asked about, but found in no Vietnamese text.
         unit_alternatives: other renderings of an English counted noun ("cases": "vụ việc" is the
             unit, "trường hợp" an alternative); a count in any of them answers.
         target: the question asks for a target ("chỉ tiêu", "mục tiêu"), not what was achieved.
@@ -370,6 +383,8 @@ class Question:
     unit_strict: bool = True
     compounds: list[str] = field(default_factory=list)
     unit_alternatives: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+    untranslated: tuple[str, ...] = ()
     target: bool = False
 
     def form(self, text: str) -> str:
@@ -429,6 +444,7 @@ def analyse(text: str, glossary: Glossary, *, folded: bool | None = None) -> Que
         compounds,
         tuple(unit_alternatives),
         target=_TARGET.search(match_form(text)) is not None,
+        untranslated=tuple(glossary.untranslated(_QUOTED.sub(" ", text))) if english else (),
     )
 
 
@@ -526,7 +542,12 @@ def _counted_nouns(text: str, english: bool, glossary: Glossary, after: int) -> 
     if english:
         rest = text[after:]
         end = _EN_PHRASE_END.search(rest.lower())
-        found = glossary.find(rest[: end.start()] if end else rest)
+        # a participle after the noun is no noun: "complaint cases assigned by ..." counts cases
+        found = [
+            m
+            for m in glossary.find(rest[: end.start()] if end else rest)
+            if not m.english.endswith(("ed", "ing"))
+        ]
         return tuple(match_form(v) for v in found[-1].vietnamese) if found else ("",)
     return (_counted_noun(text, after),)
 
