@@ -136,8 +136,16 @@ LIGHT_WORDS = frozenset(
         "trong đó",
         "hiện nay",
         "hiện tại",
+        "căn cứ",
+        "dựa vào",
+        "dựa trên",
+        "làm việc",
+        "đến nay",
+        "vừa qua",
+        "tổng",
         "tổng cộng",
         "tổng số",
+        "diện tích",
         "số lượng",
         "vào lúc",
         "phải không",
@@ -147,7 +155,6 @@ LIGHT_WORDS = frozenset(
 _FUNCTION_COMPOUNDS = LIGHT_WORDS | {
     "bao nhiêu",
     "phần trăm",
-    "diện tích",
     "khi nào",
     "ngày nào",
     "như thế nào",
@@ -268,7 +275,7 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
         "",
     ),
     (
-        r"\bbao nhiêu\b|\bmấy\b|\bhow many\b|\bnumber of\b"
+        r"\bbao nhiêu\b|\bhow many\b|\bnumber of\b"
         # "Số cuộc thanh tra đột xuất?": the number of a counted noun, unless another question
         # word asks something else ("so to chuc hoi nghi khi nao" is "Sở tổ chức hội nghị khi nào")
         r"|^(?!.*\b(?:khi nào|ngày nào|năm nào|tháng nào|bao giờ|ở đâu|là gì|ai)\b)(?:tổng )?số (?:lượng )?"
@@ -276,6 +283,8 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
         "count",
         "",
     ),
+    # "mấy" after "bao nhiêu": typed bare, "nha may ... bao nhieu cong nhan" asks with "bao nhieu"
+    (r"\bmấy\b", "count", ""),
     # "ngày tháng năm nào" asks for the whole date; "năm nào" alone for a year: a full date
     # answers it by its year ("Tesla chết năm nào?" -> năm 1943)
     (r"\bngày tháng năm nào\b", "date", ""),
@@ -406,7 +415,7 @@ def analyse(text: str, glossary: Glossary, *, folded: bool | None = None) -> Que
     english = glossary.is_english(text)
     folded = not english and (not has_diacritics(text) if folded is None else folded)
     flat = fold(text)
-    kind, (unit, *unit_alternatives) = _kind_and_unit(text, english, glossary)
+    kind, (unit, *unit_alternatives), asking = _kind_and_unit(text, english, glossary)
     if english:
         # unit words ("héc-ta") are the answer's type, not its topic; nouns that can be counted
         # ("hội nghị" in "when was the conference held") are kept
@@ -421,7 +430,9 @@ def analyse(text: str, glossary: Glossary, *, folded: bool | None = None) -> Que
         # "the 2nd conference" states a 2 as "lần thứ 2" does
         anchors = _anchors(re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", flat), english=True)
     else:
-        terms = _terms(text, folded=folded)
+        # without diacritics a question word is also a content word ("may": "mấy", "máy"): where
+        # it asks, it is no term
+        terms = _terms(_unasked(text, asking) if folded else text, folded=folded)
         query = text
         anchors = _anchors(fold(text) if folded else match_form(text), english=False)
     unit_strict = True
@@ -512,9 +523,19 @@ def _compounds(text: str, unit: str) -> list[str]:
     return found
 
 
-def _kind_and_unit(text: str, english: bool, glossary: Glossary) -> tuple[AnswerKind, tuple[str, ...]]:
+def _unasked(text: str, asking: tuple[int, int]) -> str:
+    """``text`` with the question words inside the span that asks blanked out."""
+    start, end = asking
+    words = {fold(w) for w in _QUESTION_WORDS}
+    inner = re.sub(r"\w+", lambda m: " ; " if fold(m.group(0)) in words else m.group(0), text[start:end])
+    return text[:start] + inner + text[end:]
+
+
+def _kind_and_unit(
+    text: str, english: bool, glossary: Glossary
+) -> tuple[AnswerKind, tuple[str, ...], tuple[int, int]]:
     """The answer type and its unit, with the other renderings of an English counted noun after it
-    ("cases": "vụ việc", "trường hợp")."""
+    ("cases": "vụ việc", "trường hợp"), and where the question asks ("bao nhiêu", "mấy")."""
     # lowercased, tones unified, every diacritic kept as typed: positions equal the folded form's
     low = match_form(text)
     for pattern, kind, unit in _KIND_RULES:
@@ -527,9 +548,9 @@ def _kind_and_unit(text: str, english: bool, glossary: Glossary) -> tuple[Answer
             if not unit and fold(word).startswith("hec"):
                 unit = "ha"
         if kind == "count":
-            return kind, _counted_nouns(text, english, glossary, m.end())
-        return kind, (unit,)
-    return "text", ("",)
+            return kind, _counted_nouns(text, english, glossary, m.end()), m.span()
+        return kind, (unit,), m.span()
+    return "text", ("",), (0, 0)
 
 
 def _counted_nouns(text: str, english: bool, glossary: Glossary, after: int) -> tuple[str, ...]:

@@ -173,6 +173,13 @@ def test_an_english_counted_noun_is_the_head_of_its_phrase_in_any_rendering(engi
     assert answer.answer == "38 cơ sở", (answer.answer, answer.confidence)
 
 
+def test_a_bare_question_word_is_no_term_where_it_asks() -> None:
+    glossary = Glossary.load()
+    # "may" asks ("mấy cuộc") in the first; in the second it is the "máy" of "nhà máy", a term
+    assert "may" not in analyse("may cuoc thanh tra da tam dung", glossary).terms
+    assert "may" in analyse("nha may xu ly rac co bao nhieu cong nhan", glossary).terms
+
+
 def test_english_words_no_glossary_phrase_carries_are_listed() -> None:
     glossary = Glossary.load()
     q = analyse("When is the bicycle parade held in Can Tho each year?", glossary)

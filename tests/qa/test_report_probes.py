@@ -25,9 +25,21 @@ def _load(name: str) -> list[dict]:  # type: ignore[type-arg]
 
 # (file, misses allowed): the first set, 43 of 45 at the time of writing (p20, a byline as the
 # author; p32, "transferred" read as "chuyển nhượng"); the second, colloquial one, 39 of 40 (r12,
-# a question with two asks)
-QUESTION_SETS = [("report_probes_qa.jsonl", 2), ("report_probes2_qa.jsonl", 1)]
-CLAIM_SETS = [("report_probes_claims.jsonl", 0), ("report_probes2_claims.jsonl", 1)]
+# a question with two asks); the third, 29 of 40 by tools/score.py on arrival and 33 now (b01, a
+# wrong figure, and three light verbs fixed), 29 by this file's rule, which reads the wording: a
+# byline, a list of districts, a whole sentence for "what total area", glossary gaps ("rác" for
+# "chất thải rắn"), a period with its "tầm nhìn", questions typed without diacritics whose bare
+# words are common to many sentences
+QUESTION_SETS = [
+    ("report_probes_qa.jsonl", 2),
+    ("report_probes2_qa.jsonl", 1),
+    ("report_probes3_qa.jsonl", 11),
+]
+CLAIM_SETS = [
+    ("report_probes_claims.jsonl", 0),
+    ("report_probes2_claims.jsonl", 1),
+    ("report_probes3_claims.jsonl", 2),
+]
 
 
 @pytest.mark.parametrize(("name", "allowed"), QUESTION_SETS)
