@@ -3,7 +3,8 @@
 Rules: counts and codes exactly; measured figures at the claim's own precision ("1,1 tỷ đồng"
 matches "1.109.521.000 đồng", "99%" does not match "98,42%"); hedges honoured ("khoảng X" within
 a tolerance, "hơn X" / "trên X" only if the report's figure is above X, "dưới X" below, "gần X"
-below and within the tolerance); dates as dates (a claimed day inside a reported range matches).
+below and within the tolerance); dates as dates (a claimed day inside a reported range matches,
+and so does a claimed month that holds the reported days).
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ def matches(claimed: Quantity, reported: Quantity, *, tolerance_pct: float, lang
             return False
         last = reported.date_end or reported.date
         claimed_last = claimed.date_end or claimed.date
-        return reported.date <= claimed.date and claimed_last <= last
+        # at the claim's own precision: a claimed day inside a reported range, or a reported day
+        # or range inside a claimed month ("vào tháng 3/2021" for "12-13/3/2021")
+        inside = reported.date <= claimed.date and claimed_last <= last
+        return inside or (claimed.date <= reported.date and last <= claimed_last)
     x, r = claimed.value, reported.value
     if (
         claimed.kind == "fraction"

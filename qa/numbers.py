@@ -194,9 +194,11 @@ _YEAR_SPAN_RE = re.compile(
     rf"(?:(?:năm|the year){_SP}+)?(?P<b>{_Y}){_NOT_AFTER}(?!\w)",
     re.IGNORECASE,
 )
-# "15/23", and in words: "18 trên tổng số 23", "8 trên 9", "8 out of 9"
+# "15/23", and in words: "18 trên tổng số 23", "15 trong tổng số 23", "8 trên 9", "8 out of 9"
+# ("trong" only before "số": "trong 9 tháng" is a period, not a whole)
 _FRACTION_RE = re.compile(
-    rf"(?<![0-9/.,:])(?P<n>[0-9]{{1,6}})(?:/|{_SP}+(?:trên(?:{_SP}+tổng{_SP}+số)?|out{_SP}+of){_SP}+)"
+    rf"(?<![0-9/.,:])(?P<n>[0-9]{{1,6}})(?:/|{_SP}+(?:trên(?:{_SP}+tổng{_SP}+số)?"
+    rf"|trong(?:{_SP}+tổng)?{_SP}+số|out{_SP}+of){_SP}+)"
     rf"(?P<d>[0-9]{{1,6}}){_NOT_AFTER}"
 )
 

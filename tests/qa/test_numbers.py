@@ -249,6 +249,12 @@ FIND_CASES: list[tuple[str, str, str, dict[str, Any]]] = [
         dict(value=8, denominator=9, unit="quận, huyện", kind="fraction"),
     ),
     ("fraction-en", "8 out of 9 districts", "en", dict(value=8, denominator=9, kind="fraction")),
+    (
+        "fraction-words-trong",
+        "giải quyết 15 trong tổng số 23 vụ việc",
+        "vi",
+        dict(value=15, denominator=23, unit="vụ việc", kind="fraction", text="15 trong tổng số 23 vụ việc"),
+    ),
     # "trên" before a number alone is still "more than"
     (
         "over-not-fraction",
@@ -858,3 +864,9 @@ def test_decomposed_input_reads_like_composed(text: str) -> None:
     assert [reading(q) for q in find_quantities(nfd(text))] == [
         reading(q) for q in find_quantities(nfc(text))
     ]
+
+
+def test_trong_before_a_period_is_no_fraction() -> None:
+    # "15 trong tổng số 23" is a fraction; "5 trong 9 tháng" is a figure and a period
+    found = find_quantities("đạt 5 trong 9 tháng")
+    assert [q.kind for q in found] == ["number", "count"]

@@ -38,7 +38,7 @@ QUESTION_SETS = [
 CLAIM_SETS = [
     ("report_probes_claims.jsonl", 0),
     ("report_probes2_claims.jsonl", 1),
-    ("report_probes3_claims.jsonl", 2),
+    ("report_probes3_claims.jsonl", 0),
 ]
 
 
