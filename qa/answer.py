@@ -178,6 +178,11 @@ class Extractor:
             for syllable in question.form(word).split()
         )
         self._anchor_patterns = [re.compile(_alone(number)) for _, number, _ in question.anchors]
+        # the question's two-syllable words, for telling a word from another that shares a syllable
+        self._pairs: list[tuple[str, str]] = [
+            (words[0], words[1]) for c in question.compounds if len(words := c.split()) == 2
+        ]
+        self._syllables = frozenset(s for p in self._pairs for s in p)
         # an abbreviation the question uses is found in its words too ("tp": "thành phố")
         self._aliases = [(t, " ".join(_tokens(words))) for t, words in question.aliases if t in self.weights]
         self._by_text = dict(self._relative) | {words: self._relative[t] for t, words in self._aliases}
@@ -320,21 +325,25 @@ class Extractor:
                 return 0.4
         return 1.0
 
-    def _rival(self, text: str) -> list[str]:
+    def _rival(self, text: str) -> list[tuple[str, str]]:
         """The question's compound words that ``text`` restates with another word of the index.
 
         "Thống kê đất đai" restates the "kiểm kê" of "kiểm kê đất đai": "thống kê" is a word of
         the reports that shares the syllable "kê" with it.
         """
-        pairs = set(itertools.pairwise(re.findall(r"\w+", match_form(text))))
+        if not self._pairs:
+            return []
+        syllables = re.findall(r"\w+", match_form(text))
+        if self._syllables.isdisjoint(syllables):
+            return []
+        pairs = set(itertools.pairwise(syllables))
         return [
             c
-            for c in self.q.compounds
-            if (words := tuple(c.split())) not in pairs
-            and len(words) == 2
+            for c in self._pairs
+            if c not in pairs
             # the shared syllable holds the same place in both words: "thành phố" restates nothing
             # of "hoàn thành"
-            and any((a == words[0]) != (b == words[1]) and self.known(f"{a}_{b}") for a, b in pairs)
+            and any((a == c[0]) != (b == c[1]) and self.known(f"{a}_{b}") for a, b in pairs)
         ]
 
     def anchors_hold(self, text_form: str) -> bool:
@@ -624,7 +633,7 @@ def _segment_shares(
     spans: list[tuple[int, int]],
     positions: list[tuple[int, int, float]],
     anchors: Sequence[tuple[int, int]] = (),
-    rival: Callable[[str], list[str]] = lambda text: [],
+    rival: Callable[[str], list[tuple[str, str]]] = lambda text: [],
 ) -> list[float]:
     """Each span's share of the question's terms in its own stretch of a clause, the stretches split
     between neighbouring spans.
@@ -699,7 +708,7 @@ def _segment_shares(
         if k != first_outer
         for c in rival(clause[lo:hi])
     }
-    rivalled = [c for c in restated if _has_words(clause, 0, preamble, c)]
+    rivalled = [" ".join(c) for c in restated if _has_words(clause, 0, preamble, " ".join(c))]
     framing -= {syllable for c in rivalled for syllable in c.split()}
     telling = math.fsum(weights[t] for t in weights if t not in framing)
 
