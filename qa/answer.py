@@ -185,6 +185,7 @@ class Extractor:
         self._syllables = frozenset(s for p in self._pairs for s in p)
         # an abbreviation the question uses is found in its words too ("tp": "thành phố")
         self._aliases = [(t, " ".join(_tokens(words))) for t, words in question.aliases if t in self.weights]
+        self._alias_words = {t: frozenset(words.split()) for t, words in self._aliases}
         self._by_text = dict(self._relative) | {words: self._relative[t] for t, words in self._aliases}
         terms = sorted(self._by_text, key=len, reverse=True)
         self._term_pattern = (
@@ -218,7 +219,7 @@ class Extractor:
 
     def _names_in(self, tokens: frozenset[str]) -> bool:
         """Whether a document's words hold every name the question gives ("UBND" or its words)."""
-        words = {t: set(w.split()) for t, w in self._aliases}
+        words = self._alias_words
         return all(n in tokens or (n in words and words[n] <= tokens) for n in self.names)
 
     def _term_positions(self, form: str) -> list[tuple[int, int, float]]:
@@ -293,12 +294,13 @@ class Extractor:
             return 1.0
         tokens = self._found(clause_form)
         top = max(self.weights.values())
+        found_in_others = [self._found(o) for o in others]
         for term, weight in self.weights.items():
             if (
                 weight >= 0.8 * top
                 and term not in tokens
                 and term not in self._light
-                and any(term in self._found(o) for o in others)
+                and any(term in found for found in found_in_others)
             ):
                 return 0.4
         return 1.0

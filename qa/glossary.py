@@ -134,6 +134,12 @@ def _undouble(stem: str) -> str:
     return stem
 
 
+def qualifies(word: str) -> bool:
+    """Whether an English word qualifies a noun rather than names one: a participle ("assigned",
+    "covered") or a gerund ("finalising")."""
+    return word.lower().endswith(("ed", "ing"))
+
+
 def lemma(word: str) -> str:
     """A light lemma of one lowercase English word, for matching only (it need not be a word).
 
@@ -391,7 +397,8 @@ class Glossary:
                 word is None
                 or len(word) < 3
                 or not word.isalpha()
-                or word.endswith(("ed", "ing", "ly"))
+                or qualifies(word)
+                or word.endswith("ly")  # an adverb ("currently")
                 or word in _STOPWORDS
                 or word in _ENGLISH_WORDS
                 or token.lemma in _ENGLISH_WORDS

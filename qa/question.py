@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.normalize import clean, fold, has_diacritics, match_form
-from qa.glossary import Glossary
+from qa.glossary import Glossary, qualifies
 from qa.numbers import COUNT_NOUNS, UNITS, Quantity, canonical_unit
 
 AnswerKind = Literal["quantity", "count", "percent", "money", "date", "person", "docref", "place", "text"]
@@ -41,6 +41,7 @@ _QUESTION_WORDS = {
     "thì",
     "sao",
 }
+_FOLDED_QUESTION_WORDS = frozenset(fold(w) for w in _QUESTION_WORDS)
 _STOPWORDS = _QUESTION_WORDS | {
     "đã",
     "được",
@@ -526,8 +527,9 @@ def _compounds(text: str, unit: str) -> list[str]:
 def _unasked(text: str, asking: tuple[int, int]) -> str:
     """``text`` with the question words inside the span that asks blanked out."""
     start, end = asking
-    words = {fold(w) for w in _QUESTION_WORDS}
-    inner = re.sub(r"\w+", lambda m: " ; " if fold(m.group(0)) in words else m.group(0), text[start:end])
+    inner = re.sub(
+        r"\w+", lambda m: " ; " if fold(m.group(0)) in _FOLDED_QUESTION_WORDS else m.group(0), text[start:end]
+    )
     return text[:start] + inner + text[end:]
 
 
@@ -564,11 +566,7 @@ def _counted_nouns(text: str, english: bool, glossary: Glossary, after: int) -> 
         rest = text[after:]
         end = _EN_PHRASE_END.search(rest.lower())
         # a participle after the noun is no noun: "complaint cases assigned by ..." counts cases
-        found = [
-            m
-            for m in glossary.find(rest[: end.start()] if end else rest)
-            if not m.english.endswith(("ed", "ing"))
-        ]
+        found = [m for m in glossary.find(rest[: end.start()] if end else rest) if not qualifies(m.english)]
         return tuple(match_form(v) for v in found[-1].vietnamese) if found else ("",)
     return (_counted_noun(text, after),)
 
@@ -597,7 +595,7 @@ def _terms(text: str, *, folded: bool) -> list[str]:
     form = fold(text) if folded else match_form(text)
     form = _TIME_PHRASE.sub(" ; ", form)
     stop = _FOLDED_STOPWORDS if folded else _STOPWORDS
-    question_words = {fold(w) for w in _QUESTION_WORDS} if folded else _QUESTION_WORDS
+    question_words = _FOLDED_QUESTION_WORDS if folded else _QUESTION_WORDS
     terms: list[str] = []
     for phrase in re.split(r"[;,.?!:()]", form):
         syllables = re.findall(r"\w+", phrase)
