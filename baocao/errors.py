@@ -54,3 +54,7 @@ class MissingExtraError(BaocaoError):
 
 class QuestionError(BaocaoError):
     """A question or claim cannot be processed (empty, too long)."""
+
+
+class RankerError(BaocaoError):
+    """The answer ranker's model file is missing, unreadable or fitted on other features."""

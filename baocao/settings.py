@@ -42,10 +42,16 @@ class Settings:
     retrieval_depth: int = _setting(300, "how deep the dense and BM25 rankings are read before fusion")
     rrf_k: int = _setting(60, "constant of reciprocal rank fusion")
     answer_min_score: float = _setting(
-        0.40, "below this confidence an answer abstains (absent facts score up to 0.34 on the seed report)"
+        0.40, "with the heuristic ranker, below this score an answer abstains (the fitted ranker has its own threshold)"
+    )
+    ranker: str = _setting(
+        "fitted",
+        "answer ranker: 'fitted' (the model packaged in qa/data/ranker.json), a path to a model file "
+        "written by 'baocao eval train', or 'heuristic' (the hand-set score and answer_min_score)",
     )
     claim_min_score: float = _setting(
-        0.35, "below this score a report passage does not answer a speech's figure (it is 'not found')"
+        0.35,
+        "with the heuristic ranker, below this score a report passage does not answer a speech's figure",
     )
     approx_tolerance_pct: float = _setting(5.0, "tolerance of 'khoảng X' claims, in percent")
     max_question_chars: int = _setting(2000, "longer questions are refused")

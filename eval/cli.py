@@ -34,7 +34,7 @@ def add_commands(parser: argparse.ArgumentParser, common: Callable[[argparse.Arg
         ("squad", "FILE.json", "SQuAD/XQuAD: every context ingested, each question asked of the whole index"),
     ):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("gold", type=Path, metavar=what)
+        p.add_argument("gold", type=Path, metavar=what, nargs="?" if name != "squad" else None)
         p.add_argument(
             "--corpus",
             type=Path,
@@ -50,6 +50,13 @@ def add_commands(parser: argparse.ArgumentParser, common: Callable[[argparse.Arg
             metavar="PATH",
             help="ingest these too (only with --corpus or squad)",
         )
+        if name != "squad":
+            p.add_argument(
+                "--split",
+                choices=("train", "dev", "test"),
+                help="the gold corpus's items of this split (GOLD is then tests/data/gold/qa.jsonl or "
+                "claims.jsonl); without --corpus, every gold document is ingested",
+            )
         p.add_argument("--mode", default="hybrid", help="retrieval modes, comma-separated: dense,bm25,hybrid")
         p.add_argument("--limit", type=int, help="only the first N items")
         p.add_argument("--json", action="store_true", help="print every per-item result and metric as JSON")
@@ -58,6 +65,18 @@ def add_commands(parser: argparse.ArgumentParser, common: Callable[[argparse.Arg
         )
         common(p)
         p.set_defaults(run=_run_gold, eval_kind=name)
+    p = sub.add_parser(
+        "train",
+        help="fit the answer ranker on the gold corpus's train split (calibrated on dev) and write qa/data/ranker.json",
+    )
+    p.add_argument("--out", type=Path, help="write the model here instead of the packaged file")
+    p.add_argument(
+        "--use-index",
+        action="store_true",
+        help="read the gold corpus from the index at --data-dir / --chroma-url instead of ingesting it afresh",
+    )
+    common(p)
+    p.set_defaults(run=_train)
     p = sub.add_parser("bench", help="ingest throughput of the whole pipeline against the bare embedder")
     p.add_argument("--files", type=int, default=300, help="first N vn-admin articles (default 300)")
     common(p)
@@ -135,19 +154,27 @@ def _settings_lines(engine: Any, ingest_s: float) -> list[str]:
 
 def evaluate(
     kind: str,
-    gold_path: Path,
+    gold_path: Path | None,
     settings: Settings,
     *,
     corpus: Sequence[Path] = (),
     distractors: Sequence[Path] = (),
     modes: Sequence[Any] = ("hybrid",),
     limit: int | None = None,
+    split: str | None = None,
 ) -> tuple[list[Any], list[str]]:
     """Run one gold set in each mode; returns the runs and the settings/provenance lines."""
     from eval import runner
 
     tmp_docs = None
-    if kind == "squad":
+    if split:
+        from eval import gold as gold_corpus
+
+        gold = gold_corpus.items(kind, split)
+        corpus = corpus or [*gold_corpus.documents(), gold_corpus.REFERENCE]
+    elif gold_path is None:
+        raise SettingsError(f"baocao eval {kind}: give a gold file or --split train|dev|test")
+    elif kind == "squad":
         docs, gold = runner.squad_items(gold_path)
         tmp_docs = tempfile.TemporaryDirectory(prefix="baocao-squad-")
         for name, text in docs:
@@ -180,6 +207,7 @@ def _run_gold(args: argparse.Namespace, settings: Settings) -> int:
         distractors=args.distractors,
         modes=_modes(args.mode),
         limit=args.limit,
+        split=getattr(args, "split", None),
     )
     if args.json:
         print(
@@ -208,6 +236,23 @@ def _run_gold(args: argparse.Namespace, settings: Settings) -> int:
         args.report.write_text(markdown_report(runs, lines), encoding="utf-8")
         png = chart(runs, args.report.with_suffix(".png"))
         print(f"report: {args.report}; chart: {png}", file=sys.stderr)
+    return 0
+
+
+def _train(args: argparse.Namespace, settings: Settings) -> int:
+    from eval import gold as gold_corpus
+    from eval.train import train
+
+    # the candidates' features do not depend on the ranker; the heuristic one needs no model file
+    settings = settings.replace(ranker="heuristic")
+    corpus = [] if args.use_index else [*gold_corpus.documents(), gold_corpus.REFERENCE]
+    engine, _, tmp = _open_engine(settings, corpus, [])
+    try:
+        train(engine, args.out)
+    finally:
+        engine.index.close()
+        if tmp is not None:
+            tmp.cleanup()
     return 0
 
 

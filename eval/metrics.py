@@ -357,3 +357,61 @@ def percentiles(values_ms: Sequence[float], ps: Sequence[float] = (50, 95)) -> d
         return dict.fromkeys(keys, math.nan)
     found = np.percentile(np.asarray(values_ms, dtype=float), list(ps))
     return {key: float(value) for key, value in zip(keys, found, strict=True)}
+
+
+def _first_number(text: str | None) -> float | None:
+    """The first figure of a text read the way ``../shared/tools/score.py`` reads it."""
+    m = re.search(r"\d[\d.,]*", text or "")
+    if not m:
+        return None
+    t = m.group(0).rstrip(".,")
+    t = t.replace(".", "").replace(",", ".") if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", t) else t.replace(",", ".")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def answer_matches(text: str | None, value: float | None, unit: str | None, gold: dict[str, Any]) -> bool:
+    """Whether an answer (or a candidate span) is the gold answer of a question.
+
+    The figure matches as the independent scorer judges it: the value in the gold unit, or the
+    first figure as the report words it ("3.402,51 tỷ đồng" for value 3402.51 and unit "tỷ đồng");
+    a worded answer matches when one normalised form holds the other. An absent fact
+    (``answer`` null) is matched by nothing.
+    """
+    expected = gold.get("answer")
+    if expected is None or not text:
+        return False
+    if gold.get("value") is not None:
+        if numeric_match(value, unit, float(gold["value"]), gold.get("unit")):
+            return True
+        got, want = _first_number(text), _first_number(expected)
+        return got is not None and want is not None and abs(got - want) <= 0.005 * abs(want) + 1e-9
+    a, b = " ".join(normalize_answer(text)), " ".join(normalize_answer(expected))
+    return bool(a) and (b in a or a in b)
+
+
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+) -> tuple[float, list[tuple[float, float, int]]]:
+    """ECE over equal-width confidence bins, and each bin's ``(mean confidence, accuracy, count)``.
+
+    ``expected_calibration_error([0.9, 0.9], [True, False])`` -> ``(0.4, [...])``.
+    """
+    _same_length("confidences", confidences, correct)
+    table: list[tuple[float, float, int]] = []
+    total = len(confidences)
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [
+            (c, ok) for c, ok in zip(confidences, correct, strict=True) if lo <= c < hi or (b == bins - 1 and c == 1.0)
+        ]
+        if not members:
+            continue
+        conf = sum(c for c, _ in members) / len(members)
+        acc = sum(1 for _, ok in members if ok) / len(members)
+        ece += len(members) / total * abs(conf - acc)
+        table.append((conf, acc, len(members)))
+    return ece, table

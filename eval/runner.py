@@ -89,10 +89,13 @@ def run_qa(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
             correct = answer.abstained
         elif answer.abstained:
             correct = False
-        elif g.get("value") is not None:
-            correct = metrics.numeric_match(answer.value, answer.unit, g["value"], g.get("unit"))
         else:
-            correct = _contains(answer.answer, g["answer"])
+            correct = metrics.answer_matches(answer.answer, answer.value, answer.unit, g)
+        # the candidates behind the answer: is the gold answer among them (the oracle), and is the
+        # best one right (what the confidence is calibrated against, answered or not)
+        _, found = engine.candidates(g["question"], mode=mode)
+        oracle = any(metrics.answer_matches(c.text.strip(), c.value, c.unit, g) for c in found)
+        top_right = bool(found) and metrics.answer_matches(found[0].text.strip(), found[0].value, found[0].unit, g)
         evidence_ok = should_abstain or metrics.citation_correct(
             [c.quote for c in answer.citations], g.get("evidence")
         )
@@ -120,6 +123,11 @@ def run_qa(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
                     "should_abstain": should_abstain,
                     "value": answer.value,
                     "unit": answer.unit,
+                    "confidence": answer.confidence,
+                    "oracle": oracle,
+                    "top_right": top_right,
+                    "variant": g.get("variant", ""),
+                    "type": g.get("type", ""),
                 },
             )
         )
@@ -131,7 +139,14 @@ def run_qa(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
         "exact_match": _mean([metrics.exact_match(i.got, i.expected) for i in answered]),
         "token_f1": _mean([metrics.token_f1(i.got, i.expected) for i in answered]),
         "citation_correct": _mean([i.evidence_ok for i in answered if not i.extra["abstained"]]),
+        # answered, and not right: the figure a user would be misled by, over all questions
+        "wrong_rate": _mean([not i.extra["abstained"] and not i.correct for i in items]),
+        "candidate_oracle": _mean([i.extra["oracle"] for i in answered]),
     }
+    ece, _ = metrics.expected_calibration_error(
+        [i.extra["confidence"] for i in items], [i.extra["top_right"] for i in items]
+    )
+    m["calibration_error"] = ece
     abst = metrics.abstention_scores(
         [i.extra["abstained"] for i in items], [i.extra["should_abstain"] for i in items]
     )
@@ -260,12 +275,6 @@ def run_squad(engine: Engine, questions: Sequence[dict[str, Any]], mode: Mode) -
     m.update(_rank_metrics("document", doc_ranks))
     m.update({f"latency_{k}_ms": v for k, v in metrics.percentiles([i.latency_ms for i in items]).items()})
     return Run("squad", mode, items, m)
-
-
-def _contains(got: str | None, gold: str) -> bool:
-    """A worded answer is right when one normalised answer holds the other ("Đỗ Thanh Thảo" in "đ/c Đỗ Thanh Thảo")."""
-    a, b = " ".join(metrics.normalize_answer(got or "")), " ".join(metrics.normalize_answer(gold))
-    return bool(a) and (b in a or a in b)
 
 
 def _mean(values: Sequence[float | bool]) -> float:

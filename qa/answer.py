@@ -19,8 +19,10 @@ from functools import lru_cache
 
 from ingest.normalize import fold, match_form
 from ingest.store import DocRecord
+from qa.features import FEATURES
 from qa.numbers import Quantity, find_quantities
 from qa.question import AREA_UNITS, LIGHT_WORDS, MONEY_UNITS, Question, names_target
+from qa.ranker import Ranker
 from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
@@ -100,13 +102,27 @@ _PLACE = re.compile(
 )
 
 
-# a span of the asked type in a clause: (start, end, value, unit, penalty, the kind of figure)
-_Span = tuple[int, int, float | None, str | None, float, str]
+# a span in a clause: (start, end, value, unit, penalty, the kind of figure, whether it is of the
+# asked type)
+_Span = tuple[int, int, float | None, str | None, float, str, bool]
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One possible answer: a span in a clause of a retrieved sentence, with its score."""
+    """One possible answer: a span in a clause of a retrieved sentence, with its features and score.
+
+    Attributes:
+        hit: the retrieved sentence.
+        text: the span as the report words it ("66,4 ha").
+        start: the span's start in the document.
+        end: its end (exclusive).
+        value: the parsed figure in ``unit``, or ``None``.
+        unit: canonical unit or counted noun, or ``None``.
+        score: the ranker's probability that this span answers the question (the hand-set
+            composite score when no ranker is given).
+        features: the feature vector, in the order of ``qa.features.FEATURES``.
+        fits: the span is of the asked type (otherwise another figure of the same clause).
+    """
 
     hit: Hit
     text: str
@@ -115,6 +131,68 @@ class Candidate:
     value: float | None
     unit: str | None
     score: float
+    features: tuple[float, ...] = ()
+    fits: bool = True
+
+
+@dataclass
+class _Draft:
+    """A candidate whose features are still being filled in (``support`` needs every candidate)."""
+
+    hit: Hit
+    text: str
+    start: int
+    end: int
+    value: float | None
+    unit: str | None
+    row: list[float]
+
+
+_SUPPORT = FEATURES.index("support")
+_FITS = FEATURES.index("type_fit")
+
+
+def _fill_support(drafts: Sequence[_Draft]) -> None:
+    """Set each candidate's ``support``: how many other sentences state the same answer."""
+    sentences: dict[tuple[object, ...], set[str]] = {}
+    keys = []
+    for d in drafts:
+        key: tuple[object, ...] = (
+            (round(d.value, 6), d.unit) if d.value is not None else (match_form(d.text),)
+        )
+        keys.append(key)
+        sentences.setdefault(key, set()).add(d.hit.chunk.chunk_id)
+    for d, key in zip(drafts, keys, strict=True):
+        others = len(sentences[key]) - 1
+        d.row[_SUPPORT] = 0.0 if others <= 0 else 0.5 if others == 1 else 1.0
+
+
+_FIGURE_KINDS = (
+    ("money",),
+    ("percent",),
+    ("area", "length", "mass", "volume"),
+    ("count", "fraction"),
+    ("number",),
+    ("date", "year"),
+    ("code",),
+)
+# features read against the question's best candidate: (feature, its gap feature)
+_GAPS = tuple(
+    (FEATURES.index(f), FEATURES.index(f"{f}_gap")) for f in ("sentence_cov", "clause_cov", "dense", "proximity")
+)
+
+
+def _figure_kind(kind: str) -> tuple[float, ...]:
+    """One-hot of a candidate's figure kind (a name or a passage is none of them)."""
+    return tuple(1.0 if kind in kinds else 0.0 for kinds in _FIGURE_KINDS)
+
+
+def _fill_gaps(drafts: Sequence[_Draft]) -> None:
+    """Set each candidate's gaps: how far below the question's best candidate it stands."""
+    for feature, gap in _GAPS:
+        best = max((d.row[feature] for d in drafts), default=0.0)
+        for d in drafts:
+            d.row[gap] = best - d.row[feature]
 
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
@@ -370,22 +448,37 @@ class Extractor:
         return True
 
     # -- candidates -------------------------------------------------------------------------------
-    def candidates(self, hits: Sequence[Hit], doc_text: Callable[[str], str]) -> list[Candidate]:
-        """Every typed span in the retrieved sentences, scored; best first."""
-        out: list[Candidate] = []
+    def candidates(
+        self, hits: Sequence[Hit], doc_text: Callable[[str], str], ranker: Ranker | None = None
+    ) -> list[Candidate]:
+        """Every typed span in the retrieved sentences with its features, scored; best first.
+
+        With a ``ranker``, the score is its fitted probability; without, the hand-set composite.
+        A number the question states must stand somewhere in the candidate's document; where it
+        stands (sentence, window, heading or title) is a feature, not a gate.
+        """
+        out: list[_Draft] = []
         n = max(len(hits), 1)
+        best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0) or 1.0
+        doc_order: dict[str, int] = {}
+        doc_hits: dict[str, int] = {}
+        for hit in hits:
+            doc_order.setdefault(hit.chunk.doc_id, len(doc_order))
+            doc_hits[hit.chunk.doc_id] = doc_hits.get(hit.chunk.doc_id, 0) + 1
+        question_row = self._question_features()
         for rank, hit in enumerate(hits):
             chunk = hit.chunk
             record = self.manifest.get(chunk.doc_id)
-            scope = " ".join(
-                [chunk.text, chunk.heading, record.title if record else "", record.period if record else ""]
-            )
-            if not self.anchors_hold(self.q.form(scope)):
-                continue
             text = doc_text(chunk.doc_id)
+            title = record.title if record else ""
+            scope_form = self.q.form(" ".join([chunk.text, chunk.heading, title, record.period if record else ""]))
+            anchors_scope = self.anchors_hold(scope_form)
+            if not anchors_scope and not self.anchors_hold(_document_form(text, self.q.folded)):
+                continue
+            doc_tokens = _document_tokens(text, self.q.folded)
             # a name the question gives ("Warsaw", "Cần Thơ") that the whole document never states:
             # the document is about another subject
-            elsewhere = 1.0 if self._names_in(_document_tokens(text, self.q.folded)) else 0.3
+            elsewhere = 1.0 if self._names_in(doc_tokens) else 0.3
             sentence_form = self.q.form(chunk.text + " " + chunk.heading)
             context_form = self.q.form(
                 text[chunk.window_start : chunk.start] + " " + text[chunk.end : chunk.window_end]
@@ -394,6 +487,23 @@ class Extractor:
             sentence_cov = self.coverage(sentence_form, context)
             gate = self._gate(sentence_form, sentence_cov, context)
             rank_score = 1.0 - rank / n
+            hit_row = (
+                self.coverage(context_form),
+                self.coverage(self.q.form(chunk.heading)) if chunk.heading else 0.0,
+                self.coverage(self.q.form(title)) if title else 0.0,
+                self._doc_coverage(doc_tokens),
+                1.0 if self.anchors_hold(sentence_form) else 0.0,
+                1.0 if self.anchors_hold(self.q.form(text[chunk.window_start : chunk.window_end])) else 0.0,
+                1.0 if anchors_scope else 0.0,
+                rank_score,
+                1.0 / (1.0 + rank),
+                hit.dense or 0.0,
+                (hit.lexical or 0.0) / best_lexical,
+                1.0 / (1.0 + doc_order[chunk.doc_id]),
+                doc_hits[chunk.doc_id] / n,
+            )
+            # with the question's numbers outside the scope, the hand-set score keeps its old gate
+            anchored = 1.0 if anchors_scope else 0.0
             parts = clauses(chunk.text)
             part_forms = [self.q.form(chunk.text[a:b]) for a, b in parts]
             part_spans = [self._spans(chunk.text[a:b]) for a, b in parts]
@@ -418,22 +528,85 @@ class Extractor:
                 positions = self._term_positions(clause_form)
                 spans = part_spans[i]
                 shares = self._shares(clause, clause_form, spans, positions)
-                for (span_start, span_end, value, unit, penalty, _), share in zip(spans, shares, strict=True):
-                    local = 0.5 * _proximity(positions, span_start, span_end) + 0.5 * share
-                    score = (
-                        gate
+                n_typed = sum(1 for span in spans if span[6]) or 1
+                for k, ((span_start, span_end, value, unit, penalty, figure, fits), share) in enumerate(
+                    zip(spans, shares, strict=True)
+                ):
+                    proximity = _proximity(positions, span_start, span_end)
+                    local = 0.5 * proximity + 0.5 * share
+                    target = self._target_factor(clause_form, span_start, span_end)
+                    heuristic = -1.0 if not fits else (
+                        anchored
+                        * gate
                         * elsewhere
                         * sibling
                         * served
-                        * self._target_factor(clause_form, span_start, span_end)
+                        * target
                         * (0.40 * sentence_cov + 0.30 * clause_cov + 0.15 * local + 0.15 * rank_score)
                         - penalty
                     )
+                    row = (
+                        heuristic,
+                        sentence_cov,
+                        clause_cov,
+                        *hit_row[:4],
+                        proximity,
+                        share,
+                        gate,
+                        elsewhere,
+                        sibling,
+                        served,
+                        target,
+                        penalty,
+                        *hit_row[4:7],
+                        1.0 if self.q.anchors else 0.0,
+                        *hit_row[7:],
+                        0.0,  # support: filled in once every candidate is known
+                        1.0 / n_typed if fits else 0.0,
+                        1.0 if k == 0 else 0.0,
+                        *question_row,
+                        1.0 if fits else 0.0,
+                        *_figure_kind(figure),
+                        0.0,  # the gaps to the question's best: filled in once every candidate is known
+                        0.0,
+                        0.0,
+                        0.0,
+                    )
                     start = chunk.start + c_start + span_start
                     end = chunk.start + c_start + span_end
-                    out.append(Candidate(hit, clause[span_start:span_end], start, end, value, unit, score))
-        out.sort(key=lambda c: -c.score)
-        return out
+                    out.append(_Draft(hit, clause[span_start:span_end], start, end, value, unit, list(row)))
+        _fill_support(out)
+        _fill_gaps(out)
+        scores = (
+            ranker.probabilities([d.row for d in out]) if ranker is not None and out else [d.row[0] for d in out]
+        )
+        found = [
+            Candidate(d.hit, d.text, d.start, d.end, d.value, d.unit, float(s), tuple(d.row), d.row[_FITS] == 1.0)
+            for d, s in zip(out, scores, strict=True)
+        ]
+        found.sort(key=lambda c: -c.score)
+        return found
+
+    def _question_features(self) -> tuple[float, ...]:
+        kind = self.q.kind
+        return (
+            1.0 if kind == "count" else 0.0,
+            1.0 if kind in ("quantity", "percent", "money") else 0.0,
+            1.0 if kind == "date" else 0.0,
+            1.0 if kind in ("person", "place", "docref", "text") else 0.0,
+            1.0 if self.q.lang == "en" else 0.0,
+            1.0 if self.q.folded else 0.0,
+            1.0 if self.q.unit_strict and self.q.unit else 0.0,
+        )
+
+    def _doc_coverage(self, tokens: frozenset[str]) -> float:
+        """Weighted share of the question's terms anywhere in a document's words."""
+        got = sum(w for t, w in self.weights.items() if t in tokens or self._alias_in(t, tokens))
+        return got / self.total
+
+    def _alias_in(self, term: str, tokens: frozenset[str]) -> bool:
+        words = self._alias_words.get(term)
+        return words is not None and words <= tokens
 
     def _shares(
         self, clause: str, clause_form: str, spans: list[_Span], positions: list[tuple[int, int, float]]
@@ -446,8 +619,9 @@ class Extractor:
         """
         anchors = self._anchor_positions(clause_form)
         shares = [0.0] * len(spans)
-        for family in {span[5] for span in spans}:
-            members = [k for k, span in enumerate(spans) if span[5] == family]
+        # figures of the asked type make lists among themselves, the others among themselves
+        for family in {(span[6], span[5]) for span in spans}:
+            members = [k for k, span in enumerate(spans) if (span[6], span[5]) == family]
             found = _segment_shares(clause, [spans[k][:2] for k in members], positions, anchors, self._rival)
             for k, share in zip(members, found, strict=True):
                 shares[k] = share
@@ -462,7 +636,22 @@ class Extractor:
         return any(q.kind not in ("date", "year", "code") for q in found)
 
     def _spans(self, clause: str) -> list[_Span]:
-        """Spans of the asked type in a clause: ``(start, end, value, unit, penalty, kind of figure)``."""
+        """Candidate spans of a clause: those of the asked type, then every other figure.
+
+        A figure of another type ("20.000" bare in a table row for "bao nhiêu tiền", "08 ngày làm
+        việc" for "trong bao lâu") is still a candidate: how well it fits is a feature the
+        ranker weighs, not a gate. Figures the question itself states are never candidates.
+        """
+        spans = self._typed_spans(clause)
+        taken = [(a, b) for a, b, *_ in spans]
+        for q in _quantities(clause):
+            if any(a < q.end and q.start < b for a, b in taken) or self._given(q, clause):
+                continue
+            spans.append((q.start, q.end, _value(q), q.unit or None, _penalty(q, clause), q.kind, False))
+        return spans
+
+    def _typed_spans(self, clause: str) -> list[_Span]:
+        """Spans of the asked type in a clause."""
         kind = self.q.kind
         if kind in ("quantity", "count", "percent", "money", "date", "docref"):
             spans: list[_Span] = []
@@ -470,7 +659,7 @@ class Extractor:
                 # a month named by its number alone answers "tháng mấy?", and "khi nào?" loosely
                 month = _month(q, clause) if kind == "date" and self.q.unit in ("tháng", "") else None
                 if month is not None:
-                    spans.append((month, q.end, None, None, 0.0 if self.q.unit else 0.1, "date"))
+                    spans.append((month, q.end, None, None, 0.0 if self.q.unit else 0.1, "date", True))
                     continue
                 fit = self._fit(q, clause)
                 if fit is None or self._given(q, clause):
@@ -483,16 +672,16 @@ class Extractor:
                     # a year keeps the word that makes it one: "năm 1943", as a date keeps "ngày"
                     cue = _YEAR_WORD.search(clause, 0, q.start)
                     start = cue.start() if cue else start
-                spans.append((start, end, value, q.unit or None, fit + _penalty(q, clause), q.kind))
+                spans.append((start, end, value, q.unit or None, fit + _penalty(q, clause), q.kind, True))
             return spans
         if kind == "person":
-            return [(m.start(1), m.end(1), None, None, 0.0, kind) for m in _NAME.finditer(clause)]
+            return [(m.start(1), m.end(1), None, None, 0.0, kind, True) for m in _NAME.finditer(clause)]
         if kind == "place":
-            return [(m.start(1), m.end(1), None, None, 0.0, kind) for m in _PLACE.finditer(clause)]
+            return [(m.start(1), m.end(1), None, None, 0.0, kind, True) for m in _PLACE.finditer(clause)]
         if kind == "text":
             stripped = clause.strip()
             lead = len(clause) - len(clause.lstrip())
-            return [(lead, lead + len(stripped), None, None, 0.0, kind)] if len(stripped) > 15 else []
+            return [(lead, lead + len(stripped), None, None, 0.0, kind, True)] if len(stripped) > 15 else []
         return []
 
     def _given(self, q: Quantity, clause: str) -> bool:
@@ -563,6 +752,11 @@ def _alone(number: str) -> str:
     digits = re.escape(number.lstrip("0") or "0")
     # "107/2020" is also the start of "107/2020/NĐ-CP", but "9/10" is not "9/10/2021"
     return rf"(?<![\w.,/])0*{digits}(?!\w|/\d|[.,]\d)"
+
+
+@lru_cache(maxsize=512)
+def _document_form(text: str, folded: bool) -> str:
+    return fold(text) if folded else match_form(text)
 
 
 @lru_cache(maxsize=512)
@@ -830,6 +1024,7 @@ def answer_question(
     doc_text: Callable[[str], str],
     min_score: float,
     asked: str,
+    ranker: Ranker | None = None,
 ) -> Answer:
     """Choose the answer among the retrieved sentences, or abstain.
 
@@ -840,11 +1035,18 @@ def answer_question(
         known: whether the corpus holds a word token.
         manifest: committed documents (titles, periods).
         doc_text: the display text of a document by id (for quotes).
-        min_score: below this confidence, abstain.
+        min_score: without a ranker, abstain below this hand-set score.
         asked: the question as the user typed it.
+        ranker: the fitted ranker; its calibrated confidence below its threshold abstains.
     """
     extractor = Extractor(question, idf, known, manifest)
-    found = extractor.candidates(hits, doc_text)
+    found = extractor.candidates(hits, doc_text, ranker)
+    confidence = (
+        (ranker.confidence(found[0].score) if ranker is not None else found[0].score) if found else 0.0
+    )
+    threshold = ranker.answer_threshold if ranker is not None else min_score
+    # other sentences are cited beside the best one when they are likely enough answers themselves
+    floor = ranker.claim_threshold if ranker is not None else min_score
 
     def cite(c: Candidate, *, span: bool = True) -> Citation:
         doc = c.hit.chunk.doc_id
@@ -865,17 +1067,17 @@ def answer_question(
             unit=best.unit if best else None,
             kind=question.kind,
             abstained=best is None,
-            confidence=best.score if best else (found[0].score if found else 0.0),
+            confidence=confidence,
             citations=cites,
             related=related,
             interpreted_as=question.text,
         )
 
-    if not found or found[0].score < min_score:
+    if not found or confidence < threshold:
         return reply(None, [])
     best = found[0]
-    if question.kind == "text":
-        chosen = _distinct_sentences(found, 3, min_score)
+    if question.kind == "text" and best.fits:
+        chosen = [best, *_distinct_sentences(found[1:], 2, floor, exclude=best.hit.chunk.chunk_id)]
         return reply(best, [cite(c, span=False) for c in chosen], answer=best.hit.chunk.text)
     # the best span, then other sentences that state the same figure (corroboration)
     cites = [cite(best)]
@@ -883,7 +1085,7 @@ def answer_question(
     for c in found[1:]:
         if len(cites) >= 3:
             break
-        if c.hit.chunk.chunk_id not in seen and c.score >= min_score and _same_answer(c, best):
+        if c.hit.chunk.chunk_id not in seen and c.score >= floor and _same_answer(c, best):
             seen.add(c.hit.chunk.chunk_id)
             cites.append(cite(c))
     return reply(best, cites)
@@ -895,13 +1097,15 @@ def _same_answer(a: Candidate, b: Candidate) -> bool:
     return match_form(a.text) == match_form(b.text)
 
 
-def _distinct_sentences(found: Sequence[Candidate], n: int, min_score: float) -> list[Candidate]:
+def _distinct_sentences(
+    found: Sequence[Candidate], n: int, min_score: float, *, exclude: str = ""
+) -> list[Candidate]:
     chosen: list[Candidate] = []
-    seen: set[str] = set()
+    seen: set[str] = {exclude}
     for c in found:
+        if len(chosen) == n:
+            break
         if c.hit.chunk.chunk_id not in seen and c.score >= min_score:
             seen.add(c.hit.chunk.chunk_id)
             chosen.append(c)
-        if len(chosen) == n:
-            break
     return chosen

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 from baocao.errors import QuestionError
 from baocao.settings import Settings
 from ingest.index import Index
 from ingest.normalize import clean
 from qa.abbreviations import Abbreviations
-from qa.answer import answer_question
+from qa.answer import Candidate, Extractor, answer_question
 from qa.conversation import resolve
 from qa.factcheck import Checker, Verdict
 from qa.glossary import Glossary
 from qa.question import Question, analyse, bare_words
+from qa.ranker import Ranker
 from qa.records import Answer
 from qa.retrieve import Filters, Hit, Mode, Retriever
 
@@ -29,6 +31,7 @@ class Engine:
         self.glossary = glossary or Glossary.load()
         self.abbreviations = Abbreviations.load()
         self.retriever = Retriever(index, rrf_k=settings.rrf_k)
+        self.ranker = _ranker(settings.ranker)
         self._doc_text = lru_cache(maxsize=256)(index.store.document_text)
 
     @classmethod
@@ -86,8 +89,24 @@ class Engine:
             doc_text=self._doc_text,
             min_score=self.settings.answer_min_score,
             asked=question,
+            ranker=self.ranker,
         )
         return replace(answer, id=qid) if qid is not None else answer
+
+    def candidates(self, question: str, *, mode: Mode = "hybrid") -> tuple[Question, list[Candidate]]:
+        """Every candidate answer with its features, best first (what ``baocao eval train`` fits on)."""
+        analysed = self._analyse(question)
+        hits = self.retriever.search(
+            analysed, self.settings.candidates, mode=mode, depth=self.settings.retrieval_depth
+        )
+        lexical = self.index.lexical()
+        extractor = Extractor(
+            analysed,
+            lambda t: lexical.idf(t, folded=analysed.folded),
+            lambda t: lexical.known(t, folded=analysed.folded),
+            self.index.manifest(),
+        )
+        return analysed, extractor.candidates(hits, self._doc_text, self.ranker)
 
     def retrieve(
         self, question: str, *, mode: Mode = "hybrid", k: int | None = None, history: Sequence[str] = ()
@@ -130,7 +149,8 @@ class Engine:
             known=lexical.known,
             manifest=self.index.manifest,
             doc_text=self._doc_text,
-            min_score=self.settings.claim_min_score,
+            min_score=self.ranker.claim_threshold if self.ranker else self.settings.claim_min_score,
+            ranker=self.ranker,
             tolerance_pct=self.settings.approx_tolerance_pct,
             top_k=self.settings.candidates,
             depth=self.settings.retrieval_depth,
@@ -153,3 +173,10 @@ class Engine:
     def check_claim(self, claim: str, *, claim_id: str, mode: Mode = "hybrid") -> list[Verdict]:
         """Check one claim sentence (a line of a claims file); a sentence with no figure gives ``[]``."""
         return self._checker(mode).check_text(clean(claim), claim_id)
+
+
+def _ranker(name: str) -> Ranker | None:
+    """The answer ranker a setting names: the packaged model, a model file, or none (hand-set)."""
+    if name == "heuristic":
+        return None
+    return Ranker.load(None if name == "fitted" else Path(name))

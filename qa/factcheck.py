@@ -21,6 +21,7 @@ from qa.compare import matches
 from qa.glossary import Glossary
 from qa.numbers import Quantity, find_quantities
 from qa.question import for_claim, is_checkable
+from qa.ranker import Ranker
 from qa.records import Citation
 from qa.retrieve import Mode, Retriever
 
@@ -132,6 +133,7 @@ class Checker:
         top_k: int,
         depth: int,
         mode: Mode = "hybrid",
+        ranker: Ranker | None = None,
     ) -> None:
         self.retriever = retriever
         self.glossary = glossary
@@ -144,6 +146,7 @@ class Checker:
         self.top_k = top_k
         self.depth = depth
         self.mode: Mode = mode
+        self.ranker = ranker
 
     def check_speech(self, speech: str) -> list[Verdict]:
         """Every figure of every claim in a speech, checked, in the speech's order."""
@@ -153,25 +156,48 @@ class Checker:
 
     def check_text(self, text: str, claim_id: str) -> list[Verdict]:
         """Check one claim given as text (a line of a claims file); no figure -> no verdicts."""
+        claim, lang = self.claim_of(text, claim_id)
+        return self.check_claim(claim, lang=lang) if claim else []
+
+    def claim_of(self, text: str, claim_id: str) -> tuple[Claim | None, str]:
+        """One claim sentence as a ``Claim`` (``None`` when it states no checkable figure), and its language."""
         lang = "en" if self.glossary.is_english(text) else "vi"
         figures = [q for q in find_quantities(text, lang=lang) if is_checkable(q)]
-        if not figures:
-            return []
-        return self.check_claim(Claim(claim_id, text, 0, len(text), figures), lang=lang)
+        return (Claim(claim_id, text, 0, len(text), figures) if figures else None), lang
 
     def check_claim(self, claim: Claim, *, lang: str = "vi") -> list[Verdict]:
         """Check each figure of a claim against the reports."""
         manifest = self.manifest()
-        verdicts = []
+        return [
+            self._judge(claim, vid, figure, [c for c in found if c.score >= self.min_score], manifest, lang)
+            for vid, figure, found in self.figure_candidates(claim)
+        ]
+
+    def figure_candidates(self, claim: Claim) -> list[tuple[str, Quantity, list[Candidate]]]:
+        """Each figure of a claim with every report figure that may measure the same thing, best first."""
+        manifest = self.manifest()
+        out = []
         hits = None
         for n, figure in enumerate(claim.figures, 1):
             question = for_claim(claim.text, figure, claim.figures, self.glossary)
             if hits is None:
                 hits = self.retriever.search(question, self.top_k, depth=self.depth, mode=self.mode)
-            found = Extractor(question, self.idf, self.known, manifest).candidates(hits, self.doc_text)
-            found = [c for c in found if c.score >= self.min_score]
-            verdicts.append(self._judge(claim, f"{claim.id}.{n}", figure, found, manifest, lang))
-        return verdicts
+            # a claim's figure is of a known type: only report figures of that type can answer it
+            found = [
+                c
+                for c in Extractor(question, self.idf, self.known, manifest).candidates(
+                    hits, self.doc_text, self.ranker
+                )
+                if c.fits
+            ]
+            out.append((f"{claim.id}.{n}", figure, found))
+        return out
+
+    def judge(
+        self, claim: Claim, vid: str, figure: Quantity, found: list[Candidate], *, lang: str = "vi"
+    ) -> Verdict:
+        """The verdict on one figure given the report figures that answer it (already thresholded)."""
+        return self._judge(claim, vid, figure, found, self.manifest(), lang)
 
     def _judge(
         self,
