@@ -6,7 +6,7 @@ LOCK := requirements.lock
 STAMP := $(VENV)/.installed
 PORT ?= 7860
 
-.PHONY: demo test lint install lock eval bench audit clean
+.PHONY: demo test lint install lock eval bench audit clean train bench-gold
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,18 @@ bench-distractors: $(STAMP)
 		--distractors $$(ls -d $(ARTICLES)/* | sort | head -n $(DISTRACTORS)) --report eval/out/distractors-qa.md
 	$(BIN)/baocao eval claims $(SHARED)/eval/seed_claims.jsonl --corpus corpus --embed-cache-dir $(EMBED_CACHE) \
 		--distractors $$(ls -d $(ARTICLES)/* | sort | head -n $(DISTRACTORS)) --report eval/out/distractors-claims.md
+
+# Re-fit the answer ranker on the gold corpus's train split (calibrated on dev) into qa/data/ranker.json
+train: $(STAMP)
+	$(BIN)/baocao eval train --embed-cache-dir $(EMBED_CACHE)
+
+# The sealed test split of the gold corpus: run once at the end of a change, its figures go into the
+# closing note; never tuned on, not run in CI.
+bench-gold: $(STAMP)
+	mkdir -p eval/out
+	$(BIN)/baocao eval qa --split test --mode dense,bm25,hybrid --embed-cache-dir $(EMBED_CACHE) \
+		--report eval/out/gold-test-qa.md
+	$(BIN)/baocao eval claims --split test --embed-cache-dir $(EMBED_CACHE) --report eval/out/gold-test-claims.md
 
 # Online audit of the lock (needs the vulnerability service; the offline check is in make test)
 audit: $(STAMP)

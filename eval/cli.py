@@ -57,6 +57,11 @@ def add_commands(parser: argparse.ArgumentParser, common: Callable[[argparse.Arg
                 help="the gold corpus's items of this split (GOLD is then tests/data/gold/qa.jsonl or "
                 "claims.jsonl); without --corpus, every gold document is ingested",
             )
+            p.add_argument(
+                "--use-index",
+                action="store_true",
+                help="with --split: ask the index at --data-dir / --chroma-url (it must hold the gold corpus)",
+            )
         p.add_argument("--mode", default="hybrid", help="retrieval modes, comma-separated: dense,bm25,hybrid")
         p.add_argument("--limit", type=int, help="only the first N items")
         p.add_argument("--json", action="store_true", help="print every per-item result and metric as JSON")
@@ -162,6 +167,7 @@ def evaluate(
     modes: Sequence[Any] = ("hybrid",),
     limit: int | None = None,
     split: str | None = None,
+    use_index: bool = False,
 ) -> tuple[list[Any], list[str]]:
     """Run one gold set in each mode; returns the runs and the settings/provenance lines."""
     from eval import runner
@@ -171,7 +177,8 @@ def evaluate(
         from eval import gold as gold_corpus
 
         gold = gold_corpus.items(kind, split)
-        corpus = corpus or [*gold_corpus.documents(), gold_corpus.REFERENCE]
+        if not use_index:
+            corpus = corpus or [*gold_corpus.documents(), gold_corpus.REFERENCE]
     elif gold_path is None:
         raise SettingsError(f"baocao eval {kind}: give a gold file or --split train|dev|test")
     elif kind == "squad":
@@ -197,7 +204,7 @@ def evaluate(
 
 
 def _run_gold(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.report import chart, markdown_report, summary_table
+    from eval.report import chart, markdown_report, reliability_diagram, summary_table
 
     runs, lines = evaluate(
         args.eval_kind,
@@ -208,6 +215,7 @@ def _run_gold(args: argparse.Namespace, settings: Settings) -> int:
         modes=_modes(args.mode),
         limit=args.limit,
         split=getattr(args, "split", None),
+        use_index=getattr(args, "use_index", False),
     )
     if args.json:
         print(
@@ -235,7 +243,11 @@ def _run_gold(args: argparse.Namespace, settings: Settings) -> int:
     if args.report:
         args.report.write_text(markdown_report(runs, lines), encoding="utf-8")
         png = chart(runs, args.report.with_suffix(".png"))
-        print(f"report: {args.report}; chart: {png}", file=sys.stderr)
+        reliability = reliability_diagram(runs, args.report.with_name(args.report.stem + "-reliability.png"))
+        print(
+            f"report: {args.report}; chart: {png}" + (f"; reliability diagram: {reliability}" if reliability else ""),
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from baocao.errors import MissingExtraError
+from eval.metrics import expected_calibration_error
 from eval.runner import Run
 
 # the figures a summary table shows first, when a run has them
 HEADLINE = (
     "accuracy",
+    "wrong_rate",
+    "candidate_oracle",
+    "calibration_error",
     "numeric_accuracy",
     "numeric_exact_match",
     "numeric_value_match",
@@ -99,6 +103,45 @@ def chart(runs: Sequence[Run], path: Path, metric_names: Sequence[str] | None = 
     ax.set_ylim(0, 1.05)
     ax.legend()
     ax.set_title("baocao eval")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def reliability_diagram(runs: Sequence[Run], path: Path, bins: int = 10) -> Path | None:
+    """Confidence against accuracy of the best candidate, per confidence bin, for the question runs
+    (PNG); the expected calibration error in the legend. ``None`` when no run has confidences.
+
+    Raises:
+        MissingExtraError: matplotlib is not installed.
+    """
+    runs = [r for r in runs if r.items and "confidence" in r.items[0].extra]
+    if not runs:
+        return None
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise MissingExtraError("the eval chart", "eval") from None
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
+    for run in runs:
+        ece, table = expected_calibration_error(
+            [i.extra["confidence"] for i in run.items], [i.extra["top_right"] for i in run.items], bins
+        )
+        xs, ys, ns = zip(*table, strict=True) if table else ((), (), ())
+        ax.plot(xs, ys, marker="o", label=f"{run.kind}/{run.mode} (ECE {ece:.3f})")
+        for x, y, n in zip(xs, ys, ns, strict=True):
+            ax.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence (calibrated)")
+    ax.set_ylabel("share of best answers that are right")
+    ax.set_title("Reliability (questions per bin)")
+    ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -4,10 +4,16 @@
 2. Each train question (the gold train split and the older reference-report sets) is asked; each
    of its candidates is a row of features (``qa.features``), labelled 1 when it is the gold
    answer (``eval.metrics.answer_matches``), 0 otherwise. Absent facts give only zeros.
-3. A logistic regression (scikit-learn) is fitted on the train rows, its regularisation chosen
-   by the dev split's top-1 accuracy. Logistic regression because the rows are few (tens of
-   thousands), the features are already meaningful signals, its weights can be read and
-   reported, and scoring it needs nothing but a dot product (no library at run time).
+3. First the answer-type model (``qa.asked``): a multinomial logistic regression over the
+   question's words, fitted on the train questions' gold types. The train rows read its
+   probabilities out of fold (5 folds by document), so that the ranker learns how far to trust
+   it on questions it has not seen.
+3. Then the ranker: gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier) and,
+   for comparison, a logistic regression, both fitted on the train rows; the one with the best
+   dev top-1 accuracy (the share of answerable dev questions whose best candidate is right) is
+   kept. Trees because the signals interact (a range's upper end answers only "tối đa"; a bare
+   table number answers a money question only when the words around it say so), which a linear
+   model cannot express; they are written out as arrays and walked with numpy at run time.
 4. On the dev split: an isotonic map from the best candidate's probability to the probability
    that the answer is right, and the abstention threshold that maximises accuracy with at most
    ``MAX_WRONG`` wrong answers among all questions.
@@ -30,13 +36,16 @@ import numpy as np
 from baocao.errors import MissingExtraError
 from eval import gold as gold_corpus
 from eval.metrics import answer_matches, expected_calibration_error
+from ingest.normalize import match_form
+from qa.asked import ANSWER_TYPES, TYPE_OF_GOLD, AnswerTypeModel, question_features
 from qa.engine import Engine
 from qa.features import FEATURES
-from qa.ranker import Ranker
+from qa.ranker import ANSWER_FEATURES, Forest, Ranker, answer_features
 
 MAX_WRONG = 0.05  # wrong answers, as a share of all questions, that the threshold allows on dev
 MAX_CANDIDATES = 200  # per question, best first by the current ranking
-C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+C_GRID = (0.1, 1.0)
+TREE_GRID = ((0.05, 100, 15), (0.05, 100, 31), (0.05, 200, 15), (0.1, 100, 15))  # (learning rate, trees, leaves)
 
 
 @dataclass
@@ -46,37 +55,100 @@ class Asked:
     gold: dict[str, Any]
     rows: np.ndarray  # (candidates, features)
     labels: np.ndarray  # (candidates,) 0/1
+    answers: list[tuple[Any, ...]]  # what each candidate answers: (value, unit) or its words
 
     @property
     def answerable(self) -> bool:
         return self.gold.get("answer") is not None
 
 
-def collect(engine: Engine, questions: Sequence[dict[str, Any]], progress: bool = True) -> list[Asked]:
-    """Every question's candidates as feature rows, labelled against the gold answer."""
+def collect(
+    engine: Engine,
+    questions: Sequence[dict[str, Any]],
+    asked: Sequence[dict[str, float] | None] | None = None,
+    progress: bool = True,
+) -> list[Asked]:
+    """Every question's candidates as feature rows, labelled against the gold answer.
+
+    ``asked`` gives each question's answer-type probabilities (out of fold for train questions).
+    """
     out = []
     started = time.perf_counter()
     for n, g in enumerate(questions, 1):
-        _, found = engine.candidates(g["question"])
+        _, found = engine.candidates(g["question"], asked=asked[n - 1] if asked else None)
         found = found[:MAX_CANDIDATES]
         rows = np.asarray([c.features for c in found], dtype=float).reshape(len(found), len(FEATURES))
         labels = np.asarray([answer_matches(c.text.strip(), c.value, c.unit, g) for c in found], dtype=float)
-        out.append(Asked(g, rows, labels))
-        if progress and n % 100 == 0:
+        answers = [(c.value, c.unit) if c.value is not None else (match_form(c.text),) for c in found]
+        out.append(Asked(g, rows, labels, answers))
+        if progress and n % 200 == 0:
             print(f"train: {n}/{len(questions)} questions read ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     return out
 
 
-def top_choices(asked: Sequence[Asked], ranker: Ranker) -> list[tuple[float, bool]]:
-    """Per question: the best candidate's probability and whether it is the gold answer."""
+def fit_answer_types(questions: Sequence[dict[str, Any]]) -> tuple[AnswerTypeModel, list[dict[str, float] | None]]:
+    """The answer-type model fitted on the answerable questions, and every question's out-of-fold probabilities."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    typed = [(n, g) for n, g in enumerate(questions) if g.get("type") not in (None, "none")]
+    vocab: dict[str, int] = {}
+    for _, g in typed:
+        for term in question_features(g["question"]):
+            vocab.setdefault(term, len(vocab))
+
+    def matrix(items: Sequence[dict[str, Any]]) -> np.ndarray:
+        x = np.zeros((len(items), len(vocab)))
+        for i, g in enumerate(items):
+            for term in question_features(g["question"]):
+                if term in vocab:
+                    x[i, vocab[term]] = 1.0
+        return x
+
+    x = matrix([g for _, g in typed])
+    y = np.asarray([ANSWER_TYPES.index(TYPE_OF_GOLD.get(g["type"], g["type"])) for _, g in typed])
+    groups = [g.get("doc", "") for _, g in typed]
+
+    def fitted(rows: np.ndarray, labels: np.ndarray) -> AnswerTypeModel:
+        lr = LogisticRegression(C=1.0, max_iter=3000).fit(rows, labels)
+        # every type gets a column even when a fold lacks it
+        coef = np.zeros((len(ANSWER_TYPES), rows.shape[1]))
+        intercept = np.full(len(ANSWER_TYPES), -30.0)
+        coef[lr.classes_] = lr.coef_
+        intercept[lr.classes_] = lr.intercept_
+        terms = sorted(vocab, key=vocab.__getitem__)
+        weights = {t: tuple(coef[:, vocab[t]].tolist()) for t in terms if np.abs(coef[:, vocab[t]]).max() > 1e-4}
+        return AnswerTypeModel(weights, tuple(intercept.tolist()))
+
+    oof: list[dict[str, float] | None] = [None] * len(questions)
+    for train_idx, held_idx in GroupKFold(n_splits=5).split(x, y, groups):
+        model = fitted(x[train_idx], y[train_idx])
+        for i in held_idx:
+            n, g = typed[i]
+            oof[n] = model.probabilities(g["question"])
+    full = fitted(x, y)
+    # an absent fact has no gold type: its probabilities come from the whole model, as at run time
+    for n, g in enumerate(questions):
+        if oof[n] is None:
+            oof[n] = full.probabilities(g["question"])
+    return full, oof
+
+
+def top_choices(asked: Sequence[Asked], ranker: Ranker) -> list[tuple[tuple[float, ...], bool]]:
+    """Per question: its answer's features (``qa.ranker.answer_features``) and whether the best
+    candidate is the gold answer."""
     out = []
     for a in asked:
         if not len(a.rows):
-            out.append((0.0, False))
+            out.append((answer_features([], [], []), False))
             continue
         p = np.asarray(ranker.probabilities(a.rows.tolist()))
-        best = int(np.argmax(p))
-        out.append((float(p[best]), bool(a.labels[best]) and a.answerable))
+        order = np.argsort(-p, kind="stable")
+        best = int(order[0])
+        features = answer_features(
+            p[order].tolist(), [a.answers[i] == a.answers[best] for i in order], a.rows[best].tolist()
+        )
+        out.append((features, bool(a.labels[best]) and a.answerable))
     return out
 
 
@@ -100,62 +172,154 @@ def choose_threshold(
     return best[2], {"dev_accuracy": best[0], "dev_wrong_rate": -best[1]}
 
 
-def fit(train: Sequence[Asked], dev: Sequence[Asked], provenance: dict[str, Any]) -> Ranker:
-    """Fit the logistic ranker on train, choose its regularisation, calibration and threshold on dev."""
+def _forest(model: Any) -> Forest:
+    """The trees of a fitted HistGradientBoostingClassifier as flat arrays."""
+    roots, feature, threshold, left, right, value = [], [], [], [], [], []
+    depth = 0
+    offset = 0
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        index = np.arange(len(nodes))
+        roots.append(offset)
+        feature.append(np.where(leaf, 0, nodes["feature_idx"]))
+        threshold.append(np.where(leaf, np.inf, nodes["num_threshold"]))
+        left.append(np.where(leaf, index, nodes["left"]) + offset)
+        right.append(np.where(leaf, index, nodes["right"]) + offset)
+        value.append(np.where(leaf, nodes["value"], 0.0))
+        depth = max(depth, int(nodes["depth"].max()))
+        offset += len(nodes)
+    return Forest(
+        roots=np.asarray(roots, dtype=np.int64),
+        feature=np.concatenate(feature).astype(np.int64),
+        threshold=np.concatenate(threshold).astype(float),
+        left=np.concatenate(left).astype(np.int64),
+        right=np.concatenate(right).astype(np.int64),
+        value=np.concatenate(value).astype(float),
+        depth=depth,
+        baseline=float(np.ravel(model._baseline_prediction)[0]),
+    )
+
+
+def _importance(forest: Forest, model: Any) -> tuple[float, ...]:
+    """Each feature's share of the trees' total split gain."""
+    gain = np.zeros(len(FEATURES))
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        inner = ~nodes["is_leaf"].astype(bool)
+        np.add.at(gain, nodes["feature_idx"][inner], nodes["gain"][inner])
+    return tuple((gain / max(gain.sum(), 1e-12)).round(4).tolist())
+
+
+def _top1(ranker: Ranker, asked: Sequence[Asked]) -> float:
+    answerable = [a for a in asked if a.answerable]
+    return sum(ok for _, ok in top_choices(answerable, ranker)) / max(len(answerable), 1)
+
+
+def _stack(asked: Sequence[Asked]) -> tuple[np.ndarray, np.ndarray]:
+    kept = [a for a in asked if len(a.rows)]
+    return np.vstack([a.rows for a in kept]), np.concatenate([a.labels for a in kept])
+
+
+def fit(
+    train: Sequence[Asked], dev: Sequence[Asked], answer_types: AnswerTypeModel, provenance: dict[str, Any]
+) -> Ranker:
+    """Fit the ranker on train; choose the model, its answer score, calibration and threshold on dev.
+
+    The answer score (how likely the best candidate is right, from ``ANSWER_FEATURES``) is a
+    logistic regression fitted on the train questions' out-of-fold rankings (5 folds by
+    document), so it learns from rankings of questions the ranker had not seen.
+    """
     try:
         import sklearn
+        from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.isotonic import IsotonicRegression
         from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
     except ImportError as e:
         raise MissingExtraError("fitting the answer ranker", "eval") from e
-    x = np.vstack([a.rows for a in train if len(a.rows)])
-    y = np.concatenate([a.labels for a in train if len(a.rows)])
+    x, y = _stack(train)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
-    z = (x - mean) / scale
-    best: tuple[float, float, Ranker] | None = None
-    for c in C_GRID:
-        model = LogisticRegression(C=c, max_iter=5000).fit(z, y)
-        ranker = Ranker(
-            features=FEATURES,
-            mean=mean,
-            scale=scale,
-            coef=model.coef_[0].copy(),
-            intercept=float(model.intercept_[0]),
-            calibration=((), ()),
-            answer_threshold=0.0,
-            claim_threshold=0.0,
-        )
-        answerable = [a for a in dev if a.answerable]
-        top1 = sum(ok for _, ok in top_choices(answerable, ranker)) / max(len(answerable), 1)
-        print(f"train: C={c}: dev top-1 {top1:.3f}", file=sys.stderr)
-        if best is None or top1 > best[0]:
-            best = (top1, c, ranker)
-    assert best is not None
-    top1, c, ranker = best
-    choices = top_choices(dev, ranker)
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(
-        [p for p, _ in choices], [float(ok) for _, ok in choices]
+    base = Ranker(
+        features=FEATURES,
+        forest=None,
+        mean=mean,
+        scale=scale,
+        coef=np.zeros(len(FEATURES)),
+        intercept=0.0,
+        calibration=((), ()),
+        answer_threshold=0.0,
+        claim_threshold=0.0,
+        answer_types=answer_types,
     )
-    ranker = replace(ranker, calibration=(tuple(map(float, iso.X_thresholds_)), tuple(map(float, iso.y_thresholds_))))
-    confidences = [ranker.confidence(p) for p, _ in choices]
-    threshold, figures = choose_threshold(confidences, [ok for _, ok in choices], [a.answerable for a in dev])
+
+    def make(config: tuple[Any, ...], rows: np.ndarray, labels: np.ndarray) -> Ranker:
+        if config[0] == "logistic":
+            model = LogisticRegression(C=config[1], max_iter=5000).fit((rows - mean) / scale, labels)
+            return replace(base, coef=model.coef_[0].copy(), intercept=float(model.intercept_[0]))
+        _, rate, iterations, leaves = config
+        model = HistGradientBoostingClassifier(
+            learning_rate=rate, max_iter=iterations, max_leaf_nodes=leaves, l2_regularization=1.0, random_state=0
+        ).fit(rows, labels)
+        forest = _forest(model)
+        return replace(base, forest=forest, importance=_importance(forest, model))
+
+    configs: list[tuple[Any, ...]] = [("logistic", c) for c in C_GRID] + [("trees", *t) for t in TREE_GRID]
+    tried = []
+    for config in configs:
+        ranker = make(config, x, y)
+        tried.append((_top1(ranker, dev), config, ranker))
+        print(f"train: {config}: dev top-1 {tried[-1][0]:.3f}", file=sys.stderr)
+    top1, config, ranker = max(tried, key=lambda t: t[0])
+    # the answer score, fitted on out-of-fold rankings of the train questions
+    oof: list[tuple[tuple[float, ...], bool]] = []
+    groups = [a.gold.get("doc", "") for a in train]
+    for fold_train, fold_held in GroupKFold(n_splits=5).split(np.zeros(len(train)), groups=groups):
+        fx, fy = _stack([train[i] for i in fold_train])
+        oof += top_choices([train[i] for i in fold_held], make(config, fx, fy))
+    answer_model = LogisticRegression(C=1.0, max_iter=2000).fit(
+        [f for f, _ in oof], [float(ok) for _, ok in oof]
+    )
+    choices = top_choices(dev, ranker)
+    # the answer score: the fitted one, or the best candidate's probability alone, whichever
+    # abstains better on dev (more right answers at no more than MAX_WRONG wrong)
+    calibrated = []
+    for coef in ((*answer_model.coef_[0].tolist(), float(answer_model.intercept_[0])), ()):
+        candidate = replace(ranker, answer_coef=coef)
+        scores = [candidate.answer_score(f) for f, _ in choices]
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(
+            scores, [float(ok) for _, ok in choices]
+        )
+        candidate = replace(
+            candidate, calibration=(tuple(map(float, iso.X_thresholds_)), tuple(map(float, iso.y_thresholds_)))
+        )
+        confidences = [candidate.calibrate(v) for v in scores]
+        threshold, figures = choose_threshold(confidences, [ok for _, ok in choices], [a.answerable for a in dev])
+        print(f"train: answer score {'fitted' if coef else 'best probability'}: dev {figures}", file=sys.stderr)
+        calibrated.append((figures["dev_accuracy"], candidate, confidences, threshold, figures))
+    _, ranker, confidences, threshold, figures = max(calibrated, key=lambda c: c[0])
     ece, _ = expected_calibration_error(confidences, [ok for _, ok in choices])
-    train_top1 = sum(ok for _, ok in top_choices([a for a in train if a.answerable], ranker)) / max(
-        sum(a.answerable for a in train), 1
+    name = (
+        f"LogisticRegression(C={config[1]})"
+        if config[0] == "logistic"
+        else f"HistGradientBoostingClassifier(learning_rate={config[1]}, max_iter={config[2]}, max_leaf_nodes={config[3]})"
     )
     return replace(
         ranker,
         answer_threshold=threshold,
         provenance={
             **provenance,
-            "library": f"scikit-learn {sklearn.__version__} LogisticRegression(C={c}) + IsotonicRegression",
+            "library": f"scikit-learn {sklearn.__version__} {name}; answer score LogisticRegression; IsotonicRegression",
             "rows": int(len(y)),
             "positive_rows": int(y.sum()),
-            "train_top1": round(train_top1, 4),
+            "train_top1": round(_top1(ranker, train), 4),
             "dev_top1": round(top1, 4),
             "dev_ece": round(ece, 4),
+            "answer_coef": dict(zip([*ANSWER_FEATURES, "bias"], [round(w, 4) for w in ranker.answer_coef], strict=True))
+            if ranker.answer_coef
+            else "none: the best candidate's probability",
             **{k: round(v, 4) for k, v in figures.items()},
         },
     )
@@ -198,14 +362,16 @@ def train(engine: Engine, out: Path | None = None) -> Ranker:
         json.dumps([train_q, dev_q], ensure_ascii=False, sort_keys=True).encode("utf-8")
     ).hexdigest()
     print(f"train: {len(train_q)} train questions, {len(dev_q)} dev questions", file=sys.stderr)
-    train_rows = collect(engine, train_q)
-    dev_rows = collect(engine, dev_q)
+    answer_types, oof = fit_answer_types(train_q)
+    train_rows = collect(engine, train_q, oof)
+    dev_rows = collect(engine, dev_q, [answer_types.probabilities(g["question"]) for g in dev_q])
     oracle = sum(bool(a.labels.any()) for a in dev_rows if a.answerable) / max(
         sum(a.answerable for a in dev_rows), 1
     )
     ranker = fit(
         train_rows,
         dev_rows,
+        answer_types,
         {
             "trained_at": time.strftime("%Y-%m-%d"),
             "data_sha256": digest,
@@ -226,5 +392,5 @@ def train(engine: Engine, out: Path | None = None) -> Ranker:
     path = ranker.save(out)
     print(f"train: model written to {path}", file=sys.stderr)
     for name, w in ranker.weights():
-        print(f"  {name:18s} {w:+.3f}", file=sys.stderr)
+        print(f"  {name:18s} {w:+.4f}", file=sys.stderr)
     return ranker

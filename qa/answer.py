@@ -19,10 +19,11 @@ from functools import lru_cache
 
 from ingest.normalize import fold, match_form
 from ingest.store import DocRecord
+from qa.asked import type_of_figure, uniform
 from qa.features import FEATURES
 from qa.numbers import Quantity, find_quantities
 from qa.question import AREA_UNITS, LIGHT_WORDS, MONEY_UNITS, Question, names_target
-from qa.ranker import Ranker
+from qa.ranker import Ranker, answer_features
 from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
@@ -173,9 +174,19 @@ _FIGURE_KINDS = (
     ("area", "length", "mass", "volume"),
     ("count", "fraction"),
     ("number",),
-    ("date", "year"),
+    ("date",),
+    ("year",),
     ("code",),
 )
+# a question that asks for the upper or the lower end of a range (matched without diacritics)
+_ASKS_MAX = re.compile(r"\b(?:toi da|cao nhat|lon nhat|nhieu nhat|maximum|max|highest|at most|up to|largest|upper)\b")
+_ASKS_MIN = re.compile(r"\b(?:toi thieu|thap nhat|nho nhat|it nhat|minimum|min|lowest|at least|smallest|lower)\b")
+# a number that points into a legal text or a list rather than measuring: "Điều 9", "khoản 2", "Mẫu số 02"
+_LEGAL_REFERENCE = re.compile(
+    r"(?:điều|khoản|điểm|mục|chương|phụ lục|mẫu|số|tại|dieu|khoan|diem|muc|chuong|phu luc|mau|so)\s*$", re.IGNORECASE
+)
+# between the two ends of a range: "từ X đến Y", "X - Y", "X tới Y"
+_RANGE_LINK = re.compile(r"\s*(?:đến|tới|den|toi|-|–|~)\s*$", re.IGNORECASE)
 # features read against the question's best candidate: (feature, its gap feature)
 _GAPS = tuple(
     (FEATURES.index(f), FEATURES.index(f"{f}_gap")) for f in ("sentence_cov", "clause_cov", "dense", "proximity")
@@ -218,9 +229,21 @@ class Extractor:
     """Scores candidate spans in retrieved sentences for an analysed question."""
 
     def __init__(
-        self, question: Question, idf: IdfFn, known: KnownFn, manifest: dict[str, DocRecord]
+        self,
+        question: Question,
+        idf: IdfFn,
+        known: KnownFn,
+        manifest: dict[str, DocRecord],
+        asked: dict[str, float] | None = None,
     ) -> None:
         self.q = question
+        # the fitted probabilities of the answer types the question asks for (``qa.asked``)
+        self.asked = asked or uniform()
+        self._asked_top = max(self.asked, key=lambda t: self.asked[t])
+        folded_question = fold(question.text).lower()
+        self._asks = (
+            "max" if _ASKS_MAX.search(folded_question) else "min" if _ASKS_MIN.search(folded_question) else ""
+        )
         self.idf = idf
         self.known = known
         self.manifest = manifest
@@ -248,11 +271,11 @@ class Extractor:
         )
         # the syllables of the question's light verbs and links ("ban hành", "đối với"): they count
         # for a sentence that has them, but a sentence without them may still state the fact
-        asked = question.form(question.text) if question.lang == "vi" else " ; ".join(question.terms)
+        said = question.form(question.text) if question.lang == "vi" else " ; ".join(question.terms)
         self._light = frozenset(
             syllable
             for word in LIGHT_WORDS
-            if re.search(rf"(?<!\w){re.escape(question.form(word))}(?!\w)", asked)
+            if re.search(rf"(?<!\w){re.escape(question.form(word))}(?!\w)", said)
             for syllable in question.form(word).split()
         )
         self._anchor_patterns = [re.compile(_alone(number)) for _, number, _ in question.anchors]
@@ -473,13 +496,14 @@ class Extractor:
             title = record.title if record else ""
             scope_form = self.q.form(" ".join([chunk.text, chunk.heading, title, record.period if record else ""]))
             anchors_scope = self.anchors_hold(scope_form)
-            if not anchors_scope and not self.anchors_hold(_document_form(text, self.q.folded)):
-                continue
+            anchors_doc = anchors_scope or self.anchors_hold(_document_form(text, self.q.folded))
             doc_tokens = _document_tokens(text, self.q.folded)
             # a name the question gives ("Warsaw", "Cần Thơ") that the whole document never states:
             # the document is about another subject
             elsewhere = 1.0 if self._names_in(doc_tokens) else 0.3
             sentence_form = self.q.form(chunk.text + " " + chunk.heading)
+            # a heading is a chunk of its own, under itself
+            is_heading = chunk.text.strip() == chunk.heading.strip()
             context_form = self.q.form(
                 text[chunk.window_start : chunk.start] + " " + text[chunk.end : chunk.window_end]
             )
@@ -495,6 +519,7 @@ class Extractor:
                 1.0 if self.anchors_hold(sentence_form) else 0.0,
                 1.0 if self.anchors_hold(self.q.form(text[chunk.window_start : chunk.window_end])) else 0.0,
                 1.0 if anchors_scope else 0.0,
+                1.0 if anchors_doc else 0.0,
                 rank_score,
                 1.0 / (1.0 + rank),
                 hit.dense or 0.0,
@@ -558,9 +583,9 @@ class Extractor:
                         served,
                         target,
                         penalty,
-                        *hit_row[4:7],
+                        *hit_row[4:8],
                         1.0 if self.q.anchors else 0.0,
-                        *hit_row[7:],
+                        *hit_row[8:],
                         0.0,  # support: filled in once every candidate is known
                         1.0 / n_typed if fits else 0.0,
                         1.0 if k == 0 else 0.0,
@@ -571,6 +596,12 @@ class Extractor:
                         0.0,
                         0.0,
                         0.0,
+                        *self._asked_features(figure),
+                        *self._range_features(clause, spans, k),
+                        math.log1p(span_end - span_start) / 6.0,
+                        1.0 if is_heading else 0.0,
+                        1.0 if _LEGAL_REFERENCE.search(clause[max(0, span_start - 16) : span_start]) else 0.0,
+                        1.0 if figure == "number" and value is not None and abs(value) <= 12 else 0.0,
                     )
                     start = chunk.start + c_start + span_start
                     end = chunk.start + c_start + span_end
@@ -586,6 +617,24 @@ class Extractor:
         ]
         found.sort(key=lambda c: -c.score)
         return found
+
+    def _asked_features(self, figure: str) -> tuple[float, float]:
+        """How likely the question asks for a span of this figure kind, and whether it is the likeliest."""
+        types = type_of_figure(figure)
+        return sum(self.asked[t] for t in types), 1.0 if self._asked_top in types else 0.0
+
+    def _range_features(self, clause: str, spans: list[_Span], k: int) -> tuple[float, float, float, float]:
+        """Whether a span is an end of a range, and the end the question asks for."""
+        start, end = spans[k][0], spans[k][1]
+        before = [s for s in spans if s[1] <= start]
+        after = [s for s in spans if s[0] >= end]
+        high = bool(before) and _RANGE_LINK.search(clause[max(before, key=lambda s: s[1])[1] : start]) is not None
+        low = bool(after) and _RANGE_LINK.search(clause[end : min(after, key=lambda s: s[0])[0]]) is not None
+        if not (high or low):
+            return 0.0, 0.0, 0.0, 1.0 if self._asks else 0.0
+        asked = (high and self._asks == "max") or (low and self._asks == "min")
+        other = bool(self._asks) and not asked
+        return 1.0, 1.0 if asked else 0.0, 1.0 if other else 0.0, 1.0 if self._asks else 0.0
 
     def _question_features(self) -> tuple[float, ...]:
         kind = self.q.kind
@@ -648,6 +697,11 @@ class Extractor:
             if any(a < q.end and q.start < b for a, b in taken) or self._given(q, clause):
                 continue
             spans.append((q.start, q.end, _value(q), q.unit or None, _penalty(q, clause), q.kind, False))
+        # the clause itself, for an answer in words that a question asked as a figure or a date
+        stripped = clause.strip()
+        if self.q.kind != "text" and len(stripped) > 15:
+            lead = len(clause) - len(clause.lstrip())
+            spans.append((lead, lead + len(stripped), None, None, 0.0, "text", False))
         return spans
 
     def _typed_spans(self, clause: str) -> list[_Span]:
@@ -1039,11 +1093,18 @@ def answer_question(
         asked: the question as the user typed it.
         ranker: the fitted ranker; its calibrated confidence below its threshold abstains.
     """
-    extractor = Extractor(question, idf, known, manifest)
+    extractor = Extractor(question, idf, known, manifest, ranker.asked(question.text) if ranker else None)
     found = extractor.candidates(hits, doc_text, ranker)
-    confidence = (
-        (ranker.confidence(found[0].score) if ranker is not None else found[0].score) if found else 0.0
-    )
+    if not found:
+        confidence = 0.0
+    elif ranker is None:
+        confidence = found[0].score
+    else:
+        confidence = ranker.confidence(
+            answer_features(
+                [c.score for c in found], [_same_answer(c, found[0]) for c in found], found[0].features
+            )
+        )
     threshold = ranker.answer_threshold if ranker is not None else min_score
     # other sentences are cited beside the best one when they are likely enough answers themselves
     floor = ranker.claim_threshold if ranker is not None else min_score

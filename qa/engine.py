@@ -93,8 +93,13 @@ class Engine:
         )
         return replace(answer, id=qid) if qid is not None else answer
 
-    def candidates(self, question: str, *, mode: Mode = "hybrid") -> tuple[Question, list[Candidate]]:
-        """Every candidate answer with its features, best first (what ``baocao eval train`` fits on)."""
+    def candidates(
+        self, question: str, *, mode: Mode = "hybrid", asked: dict[str, float] | None = None
+    ) -> tuple[Question, list[Candidate]]:
+        """Every candidate answer with its features, best first (what ``baocao eval train`` fits on).
+
+        ``asked`` overrides the answer-type probabilities (training reads them out of fold).
+        """
         analysed = self._analyse(question)
         hits = self.retriever.search(
             analysed, self.settings.candidates, mode=mode, depth=self.settings.retrieval_depth
@@ -105,6 +110,7 @@ class Engine:
             lambda t: lexical.idf(t, folded=analysed.folded),
             lambda t: lexical.known(t, folded=analysed.folded),
             self.index.manifest(),
+            asked if asked is not None else self.ranker.asked(analysed.text) if self.ranker else None,
         )
         return analysed, extractor.candidates(hits, self._doc_text, self.ranker)
 

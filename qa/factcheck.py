@@ -185,9 +185,13 @@ class Checker:
             # a claim's figure is of a known type: only report figures of that type can answer it
             found = [
                 c
-                for c in Extractor(question, self.idf, self.known, manifest).candidates(
-                    hits, self.doc_text, self.ranker
-                )
+                for c in Extractor(
+                    question,
+                    self.idf,
+                    self.known,
+                    manifest,
+                    self.ranker.asked(question.text) if self.ranker else None,
+                ).candidates(hits, self.doc_text, self.ranker)
                 if c.fits
             ]
             out.append((f"{claim.id}.{n}", figure, found))
