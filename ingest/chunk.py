@@ -17,10 +17,12 @@ from pathlib import Path
 from ingest import segment
 from ingest.meta import extract_meta
 from ingest.normalize import clean
-from ingest.records import Chunk, Document, Loaded, Section
+from ingest.records import Chunk, ChunkRole, Document, Loaded, Section
 
 _DOC_ID_CHARS = 16
 _WORDLIKE = re.compile(r"\w")
+# a sentence that ends in a question mark, before any closing emphasis, quote or bracket
+_ASKS = re.compile(r"\?[\s*_\"'”»)\]]*$")
 
 
 def document_id(content: bytes) -> str:
@@ -80,25 +82,32 @@ def chunk_document(doc: Document, *, window_sentences: int) -> list[Chunk]:
         window_sentences: sentences of context on each side of a chunk.
 
     Returns:
-        One chunk per sentence in document order; headings are chunks too.
+        One chunk per sentence in document order; headings are chunks too. Each carries the
+        lexical tokens of the document's title and its heading (``context``) and its ``role``.
     """
-    spans: list[tuple[int, int, str, str]] = []
+    spans: list[tuple[int, int, str, str, ChunkRole]] = []
     heading = ""
     for section in doc.sections:
         body = doc.text[section.start : section.end]
         if section.kind == "heading":
             heading = body.replace("\n", " ")
-            spans.append((section.start, section.end, heading, section.origin))
+            spans.append((section.start, section.end, heading, section.origin, "heading"))
             continue
         for start, end in segment.sentence_spans(body):
-            if not _WORDLIKE.search(body[start:end]):
+            sentence = body[start:end]
+            if not _WORDLIKE.search(sentence):
                 continue  # "/.", "---": nothing a question could be about
-            spans.append((section.start + start, section.start + end, heading, section.origin))
+            role: ChunkRole = "question" if _ASKS.search(sentence) else "text"
+            spans.append((section.start + start, section.start + end, heading, section.origin, role))
+    contexts: dict[str, list[str]] = {}
     chunks = []
-    for i, (start, end, under, origin) in enumerate(spans):
+    for i, (start, end, under, origin, role) in enumerate(spans):
         lo = spans[max(0, i - window_sentences)][0]
         hi = spans[min(len(spans) - 1, i + window_sentences)][1]
         text = doc.text[start:end]
+        if under not in contexts:
+            # once per section: every sentence under a heading shares its context
+            contexts[under] = list(dict.fromkeys(lexical_tokens(f"{doc.title}\n{under}")))
         chunks.append(
             Chunk(
                 chunk_id=f"{doc.doc_id}:{i:05d}",
@@ -112,6 +121,8 @@ def chunk_document(doc: Document, *, window_sentences: int) -> list[Chunk]:
                 window_end=hi,
                 tokens=lexical_tokens(text),
                 origin=origin,
+                context=contexts[under],
+                role=role,
             )
         )
     return chunks

@@ -74,7 +74,7 @@ class Index:
         with self._lock:
             if self._lexical is None:
                 allowed = self.manifest().keys()
-                self._lexical = LexicalIndex(r for r in self.store.lexical_rows() if r[1] in allowed)
+                self._lexical = LexicalIndex(r for r in self.store.lexical_rows() if r.doc_id in allowed)
             return self._lexical
 
     def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:

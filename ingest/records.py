@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph"]
+ChunkRole = Literal["heading", "question", "text"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ class Chunk:
         window_end: end of the context window.
         tokens: lexical tokens (syllables, and underthesea words joined by ``_``), lowercased.
         origin: where in the file the sentence came from (``"trang 3"``), or ``""``.
+        context: lexical tokens of the document's title and the chunk's heading, each once: a
+            field of the lexical index, for questions that name the subject of a whole section
+            ("cầu Thạch Luyện") and the fact of one sentence under it ("tổng mức đầu tư").
+        role: ``"heading"``, ``"question"`` (a sentence that asks, "... bị phạt bao nhiêu tiền?",
+            which restates a question and never answers it) or ``"text"``.
     """
 
     chunk_id: str
@@ -107,3 +113,5 @@ class Chunk:
     window_end: int
     tokens: list[str]
     origin: str = ""
+    context: list[str] = field(default_factory=list)
+    role: ChunkRole = "text"

@@ -3,7 +3,8 @@
 Two collections per index:
 
 - ``<name>_sentences``: one record per sentence chunk (vector, text, span, heading, window,
-  lexical tokens). Its collection metadata is the index's provenance.
+  lexical tokens of the sentence and of its title and heading, role). Its collection metadata is
+  the index's provenance.
 - ``<name>_documents``: the manifest, one record per document (full display text, title, hash,
   chunk count, period, issuer, date added). A document's record is written after all its chunks:
   it is the commit mark that makes them visible. Chunks of a document not in the manifest are
@@ -30,9 +31,11 @@ import numpy as np
 
 from baocao.errors import IndexMismatchError, LockedError, SettingsError, StoreError
 from baocao.settings import Settings
+from ingest.lexical import LexicalRow
 from ingest.records import Chunk, Document
 
-SCHEMA_VERSION = 1
+# 2: chunks carry their title-and-heading tokens (``context``) and ``role`` for the lexical index
+SCHEMA_VERSION = 2
 _WRITE_BATCH = 256
 _LOCK_NAME = "writer.lock"
 
@@ -140,6 +143,13 @@ class Store:
             if lock_fd is not None:
                 os.close(lock_fd)
             where = settings.chroma_url or str(settings.data_dir)
+            if "schema" in mismatched:
+                raise IndexMismatchError(
+                    f"the index at {where} was built with other settings (schema: index has "
+                    f"{stored.get('schema')!r}, now {provenance.get('schema')!r}): it was written by another "
+                    "version of baocao; ingest the documents again into a new --data-dir (or another "
+                    "--collection), then remove the old one"
+                )
             detail = ", ".join(
                 f"{k}: index has {stored.get(k)!r}, now {provenance.get(k)!r}" for k in mismatched
             )
@@ -247,13 +257,19 @@ class Store:
         """Number of stored sentence chunks."""
         return int(self._sentences.count())
 
-    def lexical_rows(self) -> Iterator[tuple[str, str, list[str]]]:
-        """``(chunk_id, doc_id, tokens)`` of every stored chunk, for building the BM25 index."""
+    def lexical_rows(self) -> Iterator[LexicalRow]:
+        """Every stored chunk's lexical fields, for building the BM25 index."""
         total = self.count()
         for offset in range(0, total, 5000):
             got = self._sentences.get(include=["metadatas"], limit=5000, offset=offset)
             for cid, m in zip(got["ids"], got["metadatas"] or [], strict=True):
-                yield cid, str(m["doc_id"]), str(m["tokens"]).split(" ")
+                yield LexicalRow(
+                    cid,
+                    str(m["doc_id"]),
+                    str(m["tokens"]).split(" "),
+                    str(m["context"]).split(" ") if m["context"] else [],
+                    str(m["role"]),
+                )
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, StoredChunk]:
         """Chunks by id (missing ids are left out)."""
@@ -291,6 +307,8 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
         "window_end": c.window_end,
         "origin": c.origin,
         "tokens": " ".join(c.tokens),
+        "context": " ".join(c.context),
+        "role": c.role,
     }
 
 

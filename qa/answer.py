@@ -189,8 +189,10 @@ _LEGAL_REFERENCE = re.compile(
 _RANGE_LINK = re.compile(r"\s*(?:đến|tới|den|toi|-|–|~)\s*$", re.IGNORECASE)
 # features read against the question's best candidate: (feature, its gap feature)
 _GAPS = tuple(
-    (FEATURES.index(f), FEATURES.index(f"{f}_gap")) for f in ("sentence_cov", "clause_cov", "dense", "proximity")
+    (FEATURES.index(f), FEATURES.index(f"{f}_gap"))
+    for f in ("sentence_cov", "clause_cov", "dense", "proximity", "heuristic")
 )
+_HEURISTIC_TOP = FEATURES.index("heuristic_top")
 
 
 def _figure_kind(kind: str) -> tuple[float, ...]:
@@ -204,6 +206,10 @@ def _fill_gaps(drafts: Sequence[_Draft]) -> None:
         best = max((d.row[feature] for d in drafts), default=0.0)
         for d in drafts:
             d.row[gap] = best - d.row[feature]
+    # the hand-set score's own choice (the first of equals)
+    top = max(range(len(drafts)), key=lambda i: drafts[i].row[0], default=None)
+    if top is not None and drafts[top].row[0] > 0:
+        drafts[top].row[_HEURISTIC_TOP] = 1.0
 
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
@@ -602,6 +608,8 @@ class Extractor:
                         1.0 if is_heading else 0.0,
                         1.0 if _LEGAL_REFERENCE.search(clause[max(0, span_start - 16) : span_start]) else 0.0,
                         1.0 if figure == "number" and value is not None and abs(value) <= 12 else 0.0,
+                        0.0,  # heuristic_gap and heuristic_top: filled in once every candidate is known
+                        0.0,
                     )
                     start = chunk.start + c_start + span_start
                     end = chunk.start + c_start + span_end

@@ -146,7 +146,8 @@ class Engine:
         )
         return replace(analysed, aliases=aliases) if aliases else analysed
 
-    def _checker(self, mode: Mode = "hybrid") -> Checker:
+    def checker(self, mode: Mode = "hybrid") -> Checker:
+        """The fact-checker over this engine's index, ranker and settings."""
         lexical = self.index.lexical()
         return Checker(
             self.retriever,
@@ -174,11 +175,11 @@ class Engine:
                 f"the speech is {len(speech)} characters, over the {self.settings.max_speech_chars} limit; "
                 "check it in parts"
             )
-        return self._checker().check_speech(speech)
+        return self.checker().check_speech(speech)
 
     def check_claim(self, claim: str, *, claim_id: str, mode: Mode = "hybrid") -> list[Verdict]:
         """Check one claim sentence (a line of a claims file); a sentence with no figure gives ``[]``."""
-        return self._checker(mode).check_text(clean(claim), claim_id)
+        return self.checker(mode).check_text(clean(claim), claim_id)
 
 
 def _ranker(name: str) -> Ranker | None:

@@ -27,7 +27,9 @@ from qa.retrieve import Mode, Retriever
 
 VerdictKind = Literal["supported", "refuted", "not_found"]
 _SEVERITY = {"refuted": 2, "not_found": 1, "supported": 0}
-_TIE = 0.02  # candidates this close to the best are equally good readings of the report
+# candidates this close to the best are equally good readings of the report (the fitted ranker
+# stores its own, chosen on the train claims)
+_TIE = 0.02
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class Checker:
         depth: int,
         mode: Mode = "hybrid",
         ranker: Ranker | None = None,
+        tie: float | None = None,
     ) -> None:
         self.retriever = retriever
         self.glossary = glossary
@@ -147,6 +150,7 @@ class Checker:
         self.depth = depth
         self.mode: Mode = mode
         self.ranker = ranker
+        self.tie = _TIE if tie is None else tie
 
     def check_speech(self, speech: str) -> list[Verdict]:
         """Every figure of every claim in a speech, checked, in the speech's order."""
@@ -198,10 +202,18 @@ class Checker:
         return out
 
     def judge(
-        self, claim: Claim, vid: str, figure: Quantity, found: list[Candidate], *, lang: str = "vi"
+        self,
+        claim: Claim,
+        vid: str,
+        figure: Quantity,
+        found: list[Candidate],
+        *,
+        lang: str = "vi",
+        tie: float | None = None,
     ) -> Verdict:
-        """The verdict on one figure given the report figures that answer it (already thresholded)."""
-        return self._judge(claim, vid, figure, found, self.manifest(), lang)
+        """The verdict on one figure given the report figures that answer it (already thresholded);
+        ``tie`` overrides how close to the best a candidate must be to count as a reading."""
+        return self._judge(claim, vid, figure, found, self.manifest(), lang, tie)
 
     def _judge(
         self,
@@ -211,7 +223,10 @@ class Checker:
         found: list[Candidate],
         manifest: dict[str, DocRecord],
         lang: str,
+        tie: float | None = None,
     ) -> Verdict:
+        tie = self.tie if tie is None else tie
+
         def verdict(kind: VerdictKind, reported: Candidate | None, explanation: str) -> Verdict:
             return Verdict(
                 id=vid,
@@ -234,7 +249,7 @@ class Checker:
                 f"Không tìm thấy trong các báo cáo số liệu nào đo điều này ({figure.text}).",
             )
         best = found[0]
-        for c in (c for c in found if c.score >= best.score - _TIE):
+        for c in (c for c in found if c.score >= best.score - tie):
             reported = _quantity_of(c)
             if reported is not None and matches(
                 figure, reported, tolerance_pct=self.tolerance_pct, lang=lang

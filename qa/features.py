@@ -74,5 +74,7 @@ FEATURE_DOCS: dict[str, str] = {
     "in_heading": "the span's sentence is a heading",
     "legal_reference": "the span follows 'Điều', 'khoản', 'Mẫu số', ... (a pointer, not a measure)",
     "small_bare_number": "the span is a bare number of at most 12 (a list marker, an ordinal)",
+    "heuristic_gap": "the question's best hand-set score minus this candidate's",
+    "heuristic_top": "1 for the hand-set score's own choice among the question's candidates",
 }
 FEATURES: tuple[str, ...] = tuple(FEATURE_DOCS)

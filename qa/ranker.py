@@ -7,7 +7,7 @@ train`` from the gold corpus's train split, and loaded once per engine. It holds
 - the scorer: gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, its trees
   written out as arrays) or a logistic model (standardisation and coefficients);
 - the answer-type model (``qa.asked``) whose probabilities are features;
-- an isotonic map from the best candidate's probability to the probability that the answer is
+- a calibration (Platt scaling) from the answer score to the probability that the answer is
   right, fitted on the dev split, and the abstention threshold chosen on dev;
 - the threshold below which a report figure does not answer a speech's figure;
 - its provenance: the training data's hash, the library and its version, the figures measured.
@@ -43,8 +43,10 @@ ANSWER_FEATURES: tuple[str, ...] = (
     "asked_prob",  # the best candidate's answer-type probability
     "support",  # other sentences state the best answer
     "type_fit",  # the best candidate is of the asked type
+    "heuristic",  # the best candidate's hand-set score
+    "heuristic_top",  # the hand-set score chose the same candidate
 )
-_BEST_ROW = tuple(FEATURES.index(f) for f in ("asked_prob", "support", "type_fit"))
+_BEST_ROW = tuple(FEATURES.index(f) for f in ("asked_prob", "support", "type_fit", "heuristic", "heuristic_top"))
 
 
 def answer_features(
@@ -138,11 +140,13 @@ class Ranker:
         intercept: the logistic intercept.
         answer_coef: logistic weights over ``ANSWER_FEATURES`` (and a last one for the bias) that
             score how likely an answer is right; empty: the best candidate's probability.
-        calibration: ``(x, y)`` knots of the isotonic map from that score to the probability that
+        calibration: ``(x, y)`` knots of the calibration (Platt scaling) from that score to the probability that
             the answer is right (piecewise linear between knots), fitted on dev.
         answer_threshold: below this calibrated confidence, abstain.
         claim_threshold: below this candidate probability, a report figure does not answer a
             speech's figure.
+        claim_tie: report figures this close to the best one's probability are equally good
+            readings; a claim is supported when any of them bears it out.
         answer_types: the fitted answer-type model, or ``None`` (every type equally likely).
         importance: per-feature importance (share of the trees' split gain, or |coefficient|).
         provenance: training data hash, library and version, sizes and measured figures.
@@ -159,6 +163,7 @@ class Ranker:
     claim_threshold: float
     answer_types: AnswerTypeModel | None = None
     answer_coef: tuple[float, ...] = ()
+    claim_tie: float = 0.02
     importance: tuple[float, ...] = ()
     provenance: dict[str, Any] = field(default_factory=dict)
 
@@ -195,7 +200,7 @@ class Ranker:
         return self.calibrate(self.answer_score(features))
 
     def calibrate(self, probability: float) -> float:
-        """The isotonic map fitted on dev, from an answer score to the probability of being right."""
+        """The calibration fitted on dev, from an answer score to the probability of being right."""
         xs, ys = self.calibration
         if not xs:
             return probability
@@ -224,6 +229,7 @@ class Ranker:
             "calibration": {"x": list(self.calibration[0]), "y": list(self.calibration[1])},
             "answer_threshold": self.answer_threshold,
             "claim_threshold": self.claim_threshold,
+            "claim_tie": self.claim_tie,
             "answer_types": self.answer_types.to_json() if self.answer_types else None,
             "answer_features": list(ANSWER_FEATURES),
             "answer_coef": list(self.answer_coef),
@@ -275,6 +281,7 @@ def _load(path: Path) -> Ranker:
             claim_threshold=float(data["claim_threshold"]),
             answer_types=AnswerTypeModel.from_json(data["answer_types"]) if data.get("answer_types") else None,
             answer_coef=tuple(map(float, data.get("answer_coef", ()))),
+            claim_tie=float(data.get("claim_tie", 0.02)),
             importance=tuple(map(float, data.get("importance", ()))),
             provenance=dict(data.get("provenance", {})),
         )

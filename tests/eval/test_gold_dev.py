@@ -13,11 +13,13 @@ from tests.conftest import EMBED_CACHE
 
 pytestmark = pytest.mark.slow
 
-# measured on the dev split with the packaged ranker (see the closing note of issue 14)
-DEV_QA = {"accuracy": 0.0, "abstention_recall": 0.0, "candidate_oracle": 0.0, "sentence_hit@5": 0.0}
-DEV_WRONG_RATE = 1.0
-DEV_CALIBRATION_ERROR = 1.0
-DEV_CLAIMS = {"verdict_accuracy": 0.0}
+# measured on the dev split with the packaged ranker (issue 14's closing note): accuracy 0.329,
+# abstention recall 0.974, candidate oracle 0.931, sentence hit@5 0.704, wrong answers 0.042,
+# calibration error 0.068, claim verdicts 0.625; the guards sit a little beyond them
+DEV_QA = {"accuracy": 0.31, "abstention_recall": 0.93, "candidate_oracle": 0.90, "sentence_hit@5": 0.68}
+DEV_WRONG_RATE = 0.06
+DEV_CALIBRATION_ERROR = 0.10
+DEV_CLAIMS = {"verdict_accuracy": 0.59}
 
 
 @pytest.fixture(scope="module")

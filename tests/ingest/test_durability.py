@@ -44,7 +44,7 @@ from ingest.index import Index
 from qa.engine import Engine
 i = Index.open(Settings(data_dir=Path(sys.argv[1])), writable=True)  # a writer sweeps the debris
 m = {d: r.chunks for d, r in i.manifest().items()}
-c = collections.Counter(cid.split(':')[0] for cid, _, _ in i.store.lexical_rows())
+c = collections.Counter(r.doc_id for r in i.store.lexical_rows())
 answers = []
 if len(sys.argv) > 2:
     e = Engine(i, i.settings)
