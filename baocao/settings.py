@@ -45,9 +45,10 @@ class Settings:
         0.40, "with the heuristic ranker, below this score an answer abstains (the fitted ranker has its own threshold)"
     )
     ranker: str = _setting(
-        "fitted",
-        "answer ranker: 'fitted' (the model packaged in qa/data/ranker.json), a path to a model file "
-        "written by 'baocao eval train', or 'heuristic' (the hand-set score and answer_min_score)",
+        "heuristic",
+        "answer ranker: 'heuristic' (the hand-set score and answer_min_score), 'fitted' (the model "
+        "packaged in qa/data/ranker.json: fewer wrong answers on unseen reports, but not yet as good "
+        "on the reference report) or a path to a model file written by 'baocao eval train'",
     )
     claim_min_score: float = _setting(
         0.35,

@@ -71,16 +71,19 @@ class LexicalIndex:
         contexts: dict[tuple[str, ...], int] = {}
         context_of: list[int] = []
         roles: list[str] = []
-        doc_tokens: dict[str, list[str]] = {}
+        doc_terms: dict[str, Counter[str]] = {}
         doc_context: dict[str, set[str]] = {}
         for row in rows:
             ids.append(row.chunk_id)
             docs.append(row.doc_id)
             corpus.append(row.tokens)
             roles.append(row.role)
-            context_of.append(contexts.setdefault(tuple(row.context), len(contexts)))
-            doc_tokens.setdefault(row.doc_id, []).extend(row.tokens)
-            doc_context.setdefault(row.doc_id, set()).update(row.context)
+            context = tuple(row.context)
+            if context not in contexts:
+                contexts[context] = len(contexts)
+            context_of.append(contexts[context])
+            doc_terms.setdefault(row.doc_id, Counter()).update(row.tokens)
+            doc_context.setdefault(row.doc_id, set()).update(context)
         self.chunk_ids = ids
         self.position = {cid: i for i, cid in enumerate(ids)}
         self.doc_ids = np.array(docs, dtype=object)
@@ -90,23 +93,26 @@ class LexicalIndex:
         role_array = np.array(roles, dtype=object)
         self.is_heading = role_array == "heading"
         self.is_question = role_array == "question"
-        folded = [[fold(t) for t in tokens] for tokens in corpus]
+        self._df = Counter(t for tokens in corpus for t in set(tokens))
+        # each distinct token folded once (a corpus holds a few thousand, and hundreds of thousands of uses)
+        bare = {t: fold(t) for t in self._df}
+        bare.update((t, fold(t)) for tokens in contexts for t in tokens if t not in bare)
+        folded = [[bare[t] for t in tokens] for tokens in corpus]
         self._exact = _bm25(corpus)
         self._folded = _bm25(folded)
-        self._df = Counter(t for tokens in corpus for t in set(tokens))
         self._df_folded = Counter(t for tokens in folded for t in set(tokens))
         # the context field: each distinct title-and-heading once, and which chunks sit under it
         self._context_of = np.array(context_of, dtype=np.int64)
         self._n_contexts = len(contexts)
-        self._postings = _postings(contexts, fold_tokens=False)
-        self._postings_folded = _postings(contexts, fold_tokens=True)
-        # the document field: the document's sentences, headings and title
-        self.documents = list(doc_tokens)
+        self._postings = _postings(contexts)
+        self._postings_folded = _postings(contexts, bare)
+        # the document field: the document's sentences, and its title and headings once each
+        self.documents = list(doc_terms)
         position = {d: i for i, d in enumerate(self.documents)}
         self.doc_index = np.array([position[d] for d in docs], dtype=np.int64)
-        doc_corpus = [doc_tokens[d] + sorted(doc_context[d]) for d in self.documents]
-        self._doc_exact = _bm25(doc_corpus)
-        self._doc_folded = _bm25([[fold(t) for t in tokens] for tokens in doc_corpus])
+        terms = [doc_terms[d] + Counter(doc_context[d]) for d in self.documents]
+        self._doc_exact = _DocumentField(terms)
+        self._doc_folded = _DocumentField([_folded_counts(c, bare) for c in terms])
         # for putting diacritics back: the sentences' syllables in order (pairs counted on first use)
         self._syllables = [" ".join(t for t in tokens if "_" not in t) for tokens in corpus]
         self._pairs: Counter[tuple[str, str]] | None = None
@@ -195,13 +201,11 @@ class LexicalIndex:
         return allowed[self.doc_index]
 
     def document_scores(self, tokens: Sequence[str], *, folded: bool = False) -> np.ndarray:
-        """BM25 score of every document (title, headings and text) for the query tokens, in the
-        order of ``documents``."""
-        if not self.documents or not tokens:
-            return np.zeros(len(self.documents), dtype=np.float32)
+        """BM25 score of every document (its sentences, title and headings) for the query tokens,
+        in the order of ``documents``."""
         if folded:
-            return np.asarray(self._doc_folded.get_scores([fold(t) for t in tokens]), dtype=np.float32)
-        return np.asarray(self._doc_exact.get_scores(list(tokens)), dtype=np.float32)
+            return self._doc_folded.scores([fold(t) for t in tokens])
+        return self._doc_exact.scores(tokens)
 
     def restore_diacritics(self, text: str) -> str:
         """The text with each word typed without diacritics spelled as the reports most likely
@@ -277,13 +281,58 @@ def _bm25_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-def _postings(contexts: dict[tuple[str, ...], int], *, fold_tokens: bool) -> dict[str, np.ndarray]:
-    """Token -> the ids of the contexts that hold it."""
+def _postings(
+    contexts: dict[tuple[str, ...], int], bare: dict[str, str] | None = None
+) -> dict[str, np.ndarray]:
+    """Token (folded through ``bare`` when given) -> the ids of the contexts that hold it."""
     found: dict[str, list[int]] = defaultdict(list)
     for tokens, i in contexts.items():
-        for token in {fold(t) for t in tokens} if fold_tokens else set(tokens):
+        for token in {bare[t] for t in tokens} if bare is not None else set(tokens):
             found[token].append(i)
     return {t: np.array(ids, dtype=np.int64) for t, ids in found.items()}
+
+
+def _folded_counts(counts: Counter[str], bare: dict[str, str]) -> Counter[str]:
+    folded: Counter[str] = Counter()
+    for token, n in counts.items():
+        folded[bare[token]] += n
+    return folded
+
+
+class _DocumentField:
+    """BM25 over whole documents from their term counts (bm25s's default scoring: Lucene's idf,
+    ``k1`` 1.5, ``b`` 0.75), kept as postings: documents are few, and their terms those of the
+    sentences, so building a second bm25s index would only repeat the sentences' work."""
+
+    _K1 = 1.5
+    _B = 0.75
+
+    def __init__(self, documents: list[Counter[str]]) -> None:
+        self.n = len(documents)
+        lengths = np.array([sum(c.values()) for c in documents], dtype=np.float32)
+        norm = self._K1 * (
+            1 - self._B + self._B * lengths / max(float(lengths.mean()) if self.n else 1.0, 1.0)
+        )
+        found: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i, counts in enumerate(documents):
+            for token, tf in counts.items():
+                where, how_many = found[token]
+                where.append(i)
+                how_many.append(tf)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for token, (where, how_many) in found.items():
+            at = np.array(where, dtype=np.int64)
+            frequency = np.array(how_many, dtype=np.float32)
+            weight = _bm25_idf(self.n, len(where)) * frequency / (frequency + norm[at])
+            self._postings[token] = (at, weight.astype(np.float32))
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        total = np.zeros(self.n, dtype=np.float32)
+        for token in tokens:
+            posting = self._postings.get(token)
+            if posting is not None:
+                total[posting[0]] += posting[1]
+        return total
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:

@@ -145,17 +145,14 @@ class Retriever:
                 if c.split(":")[0] in allowed
             ]
             dense = dense[:depth]
-        if mode in ("bm25", "hybrid"):
-            scores = sum(
-                (
-                    lexical_index.scores(tokens, folded=folded, context_weight=CONTEXT_WEIGHT)
-                    for tokens, folded in _query_groups(question, lexical_index)
-                ),
-                np.zeros(len(lexical_index), dtype=np.float32),
-            )
+        groups = _query_groups(question, lexical_index) if mode in ("bm25", "hybrid") else []
+        if groups:
+            scores = np.zeros(len(lexical_index), dtype=np.float32)
+            for tokens, folded in groups:
+                scores += lexical_index.scores(tokens, folded=folded, context_weight=CONTEXT_WEIGHT)
             lexical = lexical_index.top(scores, depth, allowed)
         if mode == "hybrid":
-            fused = self._fuse(question, dense, lexical, lexical_index, allowed)
+            fused = self._fuse(question, dense, lexical, groups, allowed)
         else:
             fused = {cid: 1.0 / (self.rrf_k + rank + 1) for rank, (cid, _) in enumerate(dense or lexical)}
         best = sorted(fused, key=lambda c: -fused[c])[:k]
@@ -169,17 +166,18 @@ class Retriever:
         question: Question,
         dense: list[tuple[str, float]],
         lexical: list[tuple[str, float]],
-        lexical_index: LexicalIndex,
+        groups: list[tuple[list[str], bool]],
         allowed: set[str],
     ) -> dict[str, float]:
         """RRF of the dense and BM25 rankings, plus the document stage, times the demotions."""
+        lexical_index = self.index.lexical()
         weight = _LEXICAL_WEIGHT["en" if question.lang == "en" else "vi"]
         fused: dict[str, float] = {}
         for ranking, w in ((dense, 1.0), (lexical, weight)):
             for rank, (cid, _) in enumerate(ranking):
                 fused[cid] = fused.get(cid, 0.0) + w / (self.rrf_k + rank + 1)
         position = lexical_index.position
-        doc_rank = _document_ranks(question, dense, lexical_index, allowed)
+        doc_rank = _document_ranks(groups, dense, lexical_index, allowed)
         numeric = question.kind in _NUMERIC_KINDS
         for cid in fused:
             at = position.get(cid)
@@ -202,17 +200,16 @@ def dense_query(question: Question, lexical: LexicalIndex) -> str:
 
 
 def _document_ranks(
-    question: Question, dense: list[tuple[str, float]], lexical: LexicalIndex, allowed: set[str]
+    groups: list[tuple[list[str], bool]],
+    dense: list[tuple[str, float]],
+    lexical: LexicalIndex,
+    allowed: set[str],
 ) -> dict[int, int]:
     """Rank of the documents (positions in ``lexical.documents``) most likely to hold the answer:
     RRF of BM25 over each whole document and of each document's best sentence in the dense ranking."""
-    scores = sum(
-        (
-            lexical.document_scores(tokens, folded=folded)
-            for tokens, folded in _query_groups(question, lexical)
-        ),
-        np.zeros(len(lexical.documents), dtype=np.float32),
-    )
+    scores = np.zeros(len(lexical.documents), dtype=np.float32)
+    for tokens, folded in groups:
+        scores += lexical.document_scores(tokens, folded=folded)
     scores = np.where([d in allowed for d in lexical.documents], scores, 0.0)
     by_words = [int(i) for i in np.argsort(-scores, kind="stable")[:_DOCUMENT_DEPTH] if scores[i] > 0]
     by_meaning: list[int] = []

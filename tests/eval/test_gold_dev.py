@@ -1,5 +1,5 @@
-"""The gold corpus's dev split, as CI's regression guard: every gold document ingested (with the
-reference report), every dev question and claim asked. The thresholds are the figures measured
+"""The gold corpus's dev split, as CI's regression guard for the fitted ranker: every gold document
+ingested (with the reference report), every dev question and claim asked. The thresholds are the figures measured
 when the ranker was last fitted, less a small margin; the sealed test split is not run here
 (``make bench-gold``)."""
 
@@ -24,7 +24,9 @@ DEV_CLAIMS = {"verdict_accuracy": 0.59}
 
 @pytest.fixture(scope="module")
 def dev_runs(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path_factory.mktemp("unused"), embed_cache_dir=EMBED_CACHE, progress=False)
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("unused"), embed_cache_dir=EMBED_CACHE, progress=False, ranker="fitted"
+    )
     qa, _ = evaluate("qa", None, settings, split="dev")
     claims, _ = evaluate("claims", None, settings, split="dev")
     return qa[0], claims[0]

