@@ -119,8 +119,13 @@ def fit_answer_types(questions: Sequence[dict[str, Any]]) -> tuple[AnswerTypeMod
         # every type gets a column even when a fold lacks it
         coef = np.zeros((len(ANSWER_TYPES), rows.shape[1]))
         intercept = np.full(len(ANSWER_TYPES), -30.0)
-        coef[lr.classes_] = lr.coef_
-        intercept[lr.classes_] = lr.intercept_
+        if len(lr.classes_) == 2:
+            # a binary fit has one row, for the second class against the first
+            coef[lr.classes_] = np.vstack([np.zeros_like(lr.coef_[0]), lr.coef_[0]])
+            intercept[lr.classes_] = [0.0, lr.intercept_[0]]
+        else:
+            coef[lr.classes_] = lr.coef_
+            intercept[lr.classes_] = lr.intercept_
         terms = sorted(vocab, key=vocab.__getitem__)
         weights = {t: tuple(coef[:, vocab[t]].tolist()) for t in terms if np.abs(coef[:, vocab[t]]).max() > 1e-4}
         return AnswerTypeModel(weights, tuple(intercept.tolist()))
