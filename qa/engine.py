@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from baocao.errors import QuestionError
 from baocao.settings import Settings
@@ -71,7 +72,7 @@ class Engine:
             raise QuestionError(
                 f"the question is {len(question)} characters, over the {self.settings.max_question_chars} limit; shorten it"
             )
-        analysed = self._analyse(resolve(question, history))
+        analysed = self._analyse(resolve(question, history, self.glossary))
         hits = self.retriever.search(
             analysed,
             self.settings.candidates,
@@ -118,10 +119,30 @@ class Engine:
         self, question: str, *, mode: Mode = "hybrid", k: int | None = None, history: Sequence[str] = ()
     ) -> list[Hit]:
         """The sentences retrieval ranks for a question, best first (for eval and "related" lists)."""
-        analysed = self._analyse(resolve(question, history))
+        analysed = self._analyse(resolve(question, history, self.glossary))
         return self.retriever.search(
             analysed, k or self.settings.top_k, mode=mode, depth=self.settings.retrieval_depth
         )
+
+    def as_retriever(self, *, top_k: int | None = None, mode: Mode = "hybrid") -> Any:
+        """The hybrid retriever as a llama-index ``BaseRetriever`` (``qa.llama.BaocaoRetriever``):
+        ``retrieve(question)`` gives the best sentences as ``NodeWithScore``s with their metadata."""
+        from qa.llama import BaocaoRetriever
+
+        return BaocaoRetriever(self, top_k=top_k, mode=mode)
+
+    def as_query_engine(self) -> Any:
+        """The answer stage as a llama-index query engine: ``query(question)`` gives a ``Response``
+        whose ``source_nodes`` are the answer's citations (``qa.llama.BaocaoQueryEngine``)."""
+        from qa.llama import BaocaoQueryEngine
+
+        return BaocaoQueryEngine(engine=self)
+
+    def as_chat_engine(self) -> Any:
+        """A llama-index chat engine that keeps the conversation and resolves follow-ups."""
+        from qa.llama import BaocaoChatEngine
+
+        return BaocaoChatEngine(self)
 
     def _analyse(self, question: str) -> Question:
         """Analyse a question: an abbreviation the reports do not use ("Sở TN&MT") is read as its

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+NOT_FOUND = "Không tìm thấy thông tin này trong các báo cáo."
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -58,6 +60,12 @@ class Answer:
         related: when abstaining, passages that may be related ("có thể liên quan").
         interpreted_as: the question actually answered (a follow-up rewritten in full).
         id: the caller's id, echoed back.
+        text: what the user is shown when it is not the extractive answer: an LLM's draft whose
+            every figure and citation the grounding guard verified (``generated``).
+        generated: ``text`` is the LLM's verified draft.
+        figures_checked: each figure of the LLM's draft (``qa.grounding.FigureCheck.as_json()``),
+            also when the draft was refused.
+        notice: one line for the user about the generation: refused, timed out, unreachable.
     """
 
     question: str
@@ -71,10 +79,24 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     interpreted_as: str = ""
     id: str | None = None
+    text: str = ""
+    generated: bool = False
+    figures_checked: list[dict[str, Any]] = field(default_factory=list)
+    notice: str = ""
+
+    def shown(self) -> str:
+        """What the user is shown: the verified draft, else the report's wording, else "not found"."""
+        if self.text:
+            return self.text
+        return NOT_FOUND if self.answer is None else self.answer
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape of ``baocao ask --json`` and ``POST /api/ask``."""
         return {
+            "text": self.shown(),
+            "generated": self.generated,
+            "figures_checked": self.figures_checked,
+            "notice": self.notice,
             "id": self.id,
             "question": self.question,
             "answer": self.answer,

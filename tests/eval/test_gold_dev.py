@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from baocao.settings import Settings
+from eval import gold
 from eval.cli import evaluate
+from ingest.index import Index
 from tests.conftest import EMBED_CACHE
 
 pytestmark = pytest.mark.slow
@@ -25,10 +27,14 @@ DEV_CLAIMS = {"verdict_accuracy": 0.59}
 @pytest.fixture(scope="module")
 def dev_runs(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("unused"), embed_cache_dir=EMBED_CACHE, progress=False, ranker="fitted"
+        data_dir=tmp_path_factory.mktemp("gold"), embed_cache_dir=EMBED_CACHE, progress=False, ranker="fitted"
     )
-    qa, _ = evaluate("qa", None, settings, split="dev")
-    claims, _ = evaluate("claims", None, settings, split="dev")
+    # one index of every gold document and the reference report, for the questions and the claims
+    with Index.open(settings, writable=True) as index:
+        report = index.ingest([*gold.documents(), gold.REFERENCE])
+    assert not report.failed
+    qa, _ = evaluate("qa", None, settings, split="dev", use_index=True)
+    claims, _ = evaluate("claims", None, settings, split="dev", use_index=True)
     return qa[0], claims[0]
 
 
