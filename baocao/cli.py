@@ -31,6 +31,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--embed-cache-dir", type=Path, help=help_of["embed_cache_dir"])
     group.add_argument("--no-progress", action="store_true", help="no progress bars")
     group.add_argument("--ranker", help=help_of["ranker"] + " (default heuristic)")
+    group.add_argument("--llm", help=help_of["llm"])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +149,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | os._Enviro
             "auth_file",
             "max_upload_mb",
             "ranker",
+            "llm",
         )
     }
     if getattr(args, "no_progress", False):
@@ -206,6 +208,13 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     answer = engine.ask(args.question, filters=filters, mode=args.mode)
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    if answer.notice:
+        print(f"({answer.notice})")
+    if answer.generated:
+        print(answer.text)
+        for n, c in enumerate(answer.citations, 1):
+            print(f"  [{n}] {c.quote}\n    — {c.title} ({c.filename}, câu {c.sentence + 1})")
     elif answer.abstained:
         print("Không tìm thấy trong các báo cáo.")
         for c in answer.related:

@@ -55,6 +55,17 @@ class Settings:
         "with the heuristic ranker, below this score a report passage does not answer a speech's figure",
     )
     approx_tolerance_pct: float = _setting(5.0, "tolerance of 'khoảng X' claims, in percent")
+    llm: str | None = _setting(
+        None,
+        "a local LLM that composes answers, every figure checked against its citations: "
+        "'openai:<base_url>[#<model>]' (vLLM, llama.cpp server, LM Studio, Ollama's /v1) or "
+        "'ollama:<model>[@<host:port>]'; empty = off (extractive answers)",
+    )
+    llm_timeout_s: float = _setting(30.0, "how long to wait for the LLM before showing the extractive answer")
+    llm_passages: int = _setting(6, "evidence sentences given to the LLM, numbered [1]..[n]")
+    llm_context_chars: int = _setting(3000, "most characters of evidence given to the LLM")
+    llm_context_tokens: int = _setting(4096, "the LLM's context window, in tokens")
+    llm_answer_tokens: int = _setting(512, "most tokens the LLM may write")
     max_question_chars: int = _setting(2000, "longer questions are refused")
     max_speech_chars: int = _setting(100_000, "longer speeches are refused (check them in parts)")
     progress: bool = _setting(True, "show progress bars on long work")

@@ -17,6 +17,7 @@ from qa.answer import Candidate, Extractor, answer_question
 from qa.conversation import resolve
 from qa.factcheck import Checker, Verdict
 from qa.glossary import Glossary
+from qa.llm import Composer, parse_llm
 from qa.question import Question, analyse, bare_words
 from qa.ranker import Ranker
 from qa.records import Answer
@@ -33,6 +34,8 @@ class Engine:
         self.abbreviations = Abbreviations.load()
         self.retriever = Retriever(index, rrf_k=settings.rrf_k)
         self.ranker = _ranker(settings.ranker)
+        spec = parse_llm(settings.llm)
+        self.composer = Composer(spec, settings) if spec else None
         self._doc_text = lru_cache(maxsize=256)(index.store.document_text)
 
     @classmethod
@@ -92,6 +95,16 @@ class Engine:
             asked=question,
             ranker=self.ranker,
         )
+        if self.composer is not None:
+            answer = self.composer.compose(
+                question,
+                history,
+                answer,
+                hits,
+                self.index.manifest(),
+                self._doc_text,
+                lang=analysed.lang,
+            )
         return replace(answer, id=qid) if qid is not None else answer
 
     def candidates(

@@ -145,6 +145,20 @@ def markers(text: str) -> list[int]:
     return out
 
 
+def renumber(text: str, order: Sequence[int]) -> str:
+    """The text with its markers renumbered so that passage ``order[i]`` is cited as ``[i + 1]``:
+    the citations shown under a draft are the passages it cites, in the order it first cites them.
+
+    >>> renumber("a [3] b [1, 3]", [3, 1])
+    'a [1] b [2, 1]'
+    """
+    new = {old: i + 1 for i, old in enumerate(order)}
+    return _MARKER.sub(
+        lambda m: "[" + ", ".join(str(new.get(int(n), int(n))) for n in re.findall(r"\d+", m.group(1))) + "]",
+        text,
+    )
+
+
 def _citations_around(draft: str, at: int) -> list[int]:
     """The passages cited by the sentence holding position ``at``, else by its paragraph."""
     sentence = _span(draft, at, _SENTENCE_END)

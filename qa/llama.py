@@ -177,9 +177,12 @@ class BaocaoChatEngine(BaseChatEngine):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._history: list[ChatMessage] = []
+        # each question as it was answered: a follow-up of a follow-up leans on the full question
+        self._asked: list[str] = []
 
     def reset(self) -> None:
         self._history = []
+        self._asked = []
 
     @property
     def chat_history(self) -> list[ChatMessage]:
@@ -188,8 +191,9 @@ class BaocaoChatEngine(BaseChatEngine):
     def chat(self, message: str, chat_history: Sequence[ChatMessage] | None = None) -> AgentChatResponse:
         if chat_history is not None:
             self._history = list(chat_history)
-        asked = [str(m.content) for m in self._history if m.role == MessageRole.USER]
-        answer = self._engine.ask(message, history=asked)
+            self._asked = [str(m.content) for m in self._history if m.role == MessageRole.USER]
+        answer = self._engine.ask(message, history=self._asked)
+        self._asked.append(answer.interpreted_as or message)
         response = answer_response(answer, self._engine)
         self._history += [
             ChatMessage(role=MessageRole.USER, content=message),
