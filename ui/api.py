@@ -50,6 +50,18 @@ class CitationOut(BaseModel):
     score: float
 
 
+class FigureCheckOut(BaseModel):
+    """One figure of an LLM's draft and whether the passage it cites holds it."""
+
+    text: str
+    value: float
+    unit: str
+    supported: bool
+    citation: int | None
+    start: int
+    end: int
+
+
 class AnswerOut(BaseModel):
     """The answer of ``baocao ask --json``; ``abstained`` with ``answer: null`` when the reports do not say."""
 
@@ -65,6 +77,10 @@ class AnswerOut(BaseModel):
     interpreted_as: str
     citations: list[CitationOut]
     related: list[CitationOut]
+    text: str
+    generated: bool
+    figures_checked: list[FigureCheckOut]
+    notice: str
 
 
 class VerdictOut(BaseModel):

@@ -147,7 +147,15 @@ def citation_card(c: Citation, *, related: bool = False) -> str:
 def answer_html(answer: Answer) -> str:
     """The chat's reply: the figure large, then the citation cards (or "not found" and related passages)."""
     parts = ["<div class='bc-answer'>"]
-    if answer.abstained or answer.answer is None:
+    if answer.notice:
+        parts.append(f"<div class='bc-notice'>{_e(answer.notice)}</div>")
+    if answer.generated:
+        # the LLM's draft, verified: each [n] is the n-th source card below
+        parts.append(f"<div class='bc-generated'>{_e(answer.text)}</div>")
+        parts.append("<div class='bc-meta'>Câu trả lời do mô hình ngôn ngữ soạn; mọi số liệu đã được đối chiếu với nguồn.</div>")
+        parts.append("<div class='bc-cites-label'>Nguồn</div>")
+        parts += [f"<div class='bc-cite-number'>[{n}]</div>" + citation_card(c) for n, c in enumerate(answer.citations, 1)]
+    elif answer.abstained or answer.answer is None:
         parts.append(f"<div class='bc-none'>{NOT_FOUND}</div>")
         parts.append("<div class='bc-meta'>Các báo cáo hiện có không nêu thông tin này.</div>")
         if answer.related:

@@ -70,6 +70,9 @@ footer { display: none !important; }
 .bc-figure { font-size: 2.3rem; font-weight: 700; color: #0f3d91; line-height: 1.15; }
 .bc-none { font-size: 1.35rem; font-weight: 700; color: #92400e; }
 .bc-meta { color: #475569; font-size: .92rem; }
+.bc-notice { background: #fef3c7; color: #92400e; border-radius: 6px; padding: .35rem .6rem; font-size: .9rem; }
+.bc-generated { font-size: 1.05rem; line-height: 1.55; white-space: pre-wrap; }
+.bc-cite-number { font-weight: 700; color: #1e3a8a; margin-top: .4rem; }
 .bc-cites-label { margin-top: 6px; font-weight: 700; color: #334155; font-size: .85rem;
   text-transform: uppercase; letter-spacing: .04em; }
 .bc-cite { border: 1px solid #cbd5e1; border-left: 4px solid #1d4ed8; border-radius: 8px; padding: 10px 14px;

@@ -55,6 +55,19 @@ def test_a_follow_up_shows_how_it_was_understood() -> None:
     assert "Hiểu câu hỏi là: “Giao đất bao nhiêu ha?”" in html
 
 
+def test_a_verified_draft_is_shown_with_numbered_sources() -> None:
+    html = render.answer_html(_answer(text="Cho thuê 66,4 ha [1].", generated=True))
+    assert "<div class='bc-generated'>Cho thuê 66,4 ha [1].</div>" in html
+    assert html.index("bc-generated") < html.index("[1]</div>") < html.index("bc-cite'")
+    assert "bc-figure" not in html
+
+
+def test_a_refused_draft_shows_the_notice_and_the_extractive_answer() -> None:
+    html = render.answer_html(_answer(notice=f"không kiểm chứng được {EVIL}", text=""))
+    assert html.index("bc-notice") < html.index("<div class='bc-figure'>66,4 ha</div>")
+    assert "<script>" not in html and "bc-generated" not in html
+
+
 def test_an_abstention_says_not_found_and_shows_related_passages() -> None:
     html = render.answer_html(
         _answer(answer=None, value=None, abstained=True, citations=[], related=[_citation(answer_start=-1)])
