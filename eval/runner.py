@@ -128,6 +128,11 @@ def run_qa(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
                     "top_right": top_right,
                     "variant": g.get("variant", ""),
                     "type": g.get("type", ""),
+                    "generated": answer.generated,
+                    "draft_refused": (answer.llm_error or "").startswith("unverified"),
+                    "figures": len(answer.figures_checked),
+                    "unsupported": sum(not f["supported"] for f in answer.figures_checked),
+                    "generated_right": answer.generated and _draft_holds(answer.text, g),
                 },
             )
         )
@@ -154,7 +159,35 @@ def run_qa(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
     m.update(_rank_metrics("sentence", sentence_ranks))
     m.update(_rank_metrics("document", doc_ranks))
     m.update({f"latency_{k}_ms": v for k, v in metrics.percentiles([i.latency_ms for i in items]).items()})
+    if engine.composer is not None:
+        m.update(_llm_metrics(items))
     return Run("qa", mode, items, m)
+
+
+def _draft_holds(text: str, g: dict[str, Any]) -> bool:
+    """A generated answer is right when one of its figures is the gold answer (or, for a free-text
+    answer, it holds the gold wording); an absent fact is never answered by a draft."""
+    if g.get("answer") is None:
+        return False
+    from ingest.normalize import match_form
+    from qa.numbers import find_quantities
+
+    if any(metrics.answer_matches(q.text, q.value, q.unit, g) for q in find_quantities(text)):
+        return True
+    return match_form(str(g["answer"])) in match_form(text)
+
+
+def _llm_metrics(items: Sequence[ItemResult]) -> dict[str, float]:
+    """The generated answers: how often a draft is shown, how often it is right, and the guard's
+    rates (drafts refused of the drafts written; figures unsupported of the figures written)."""
+    drafts = [i for i in items if i.extra["generated"] or i.extra["draft_refused"]]
+    figures = sum(i.extra["figures"] for i in items)
+    return {
+        "generated_rate": _mean([i.extra["generated"] for i in items]),
+        "generated_accuracy": _mean([i.extra["generated_right"] for i in items if i.extra["generated"]]),
+        "guard_refused_rate": _mean([i.extra["draft_refused"] for i in drafts]),
+        "guard_unsupported_figures": sum(i.extra["unsupported"] for i in items) / figures if figures else 0.0,
+    }
 
 
 def run_claims(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:

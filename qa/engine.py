@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +69,36 @@ class Engine:
         Raises:
             QuestionError: the question is empty or longer than ``max_question_chars``.
         """
+        answer, hits, analysed = self._extract(question, history, filters, mode)
+        if self.composer is not None:
+            answer = self.composer.compose(
+                question, history, answer, hits, self.index.manifest(), self._doc_text, lang=analysed.lang
+            )
+        return replace(answer, id=qid) if qid is not None else answer
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[str] = (),
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+    ) -> Iterator[Answer]:
+        """``ask``, with an LLM's answer shown as it is written: each yielded answer holds the
+        longest part of the draft verified so far, and the last one is what ``ask`` gives (the
+        verified draft, or the extractive answer with a notice). Without an LLM, one answer."""
+        answer, hits, analysed = self._extract(question, history, filters, mode)
+        if self.composer is None:
+            yield answer
+            return
+        yield from self.composer.compose_stream(
+            question, history, answer, hits, self.index.manifest(), self._doc_text, lang=analysed.lang
+        )
+
+    def _extract(
+        self, question: str, history: Sequence[str], filters: Filters | None, mode: Mode
+    ) -> tuple[Answer, list[Hit], Question]:
+        """The extractive answer, the sentences it was looked for in, and the analysed question."""
         if not question or not question.strip():
             raise QuestionError("the question is empty; type a question about the reports")
         if len(question) > self.settings.max_question_chars:
@@ -95,17 +125,7 @@ class Engine:
             asked=question,
             ranker=self.ranker,
         )
-        if self.composer is not None:
-            answer = self.composer.compose(
-                question,
-                history,
-                answer,
-                hits,
-                self.index.manifest(),
-                self._doc_text,
-                lang=analysed.lang,
-            )
-        return replace(answer, id=qid) if qid is not None else answer
+        return answer, hits, analysed
 
     def candidates(
         self, question: str, *, mode: Mode = "hybrid", asked: dict[str, float] | None = None

@@ -18,7 +18,7 @@ times out or cannot be reached gives the extractive answer and a notice, never a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -26,7 +26,7 @@ from baocao.errors import MissingExtraError, SettingsError
 from baocao.settings import Settings
 from ingest.store import DocRecord
 from qa.answer import citation
-from qa.grounding import Grounding, Passage, check_draft, renumber
+from qa.grounding import Grounding, Passage, check_draft, complete_sentences, renumber
 from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
@@ -220,8 +220,62 @@ class Composer:
             draft = (reply.message.content or "").strip()
         except Exception as error:  # noqa: BLE001 - a server's failure must never reach the user as a trace
             log.warning("llm %s failed: %s", self.spec.base_url, error)
-            return replace(answer, notice=_unreachable(error, lang))
+            return replace(answer, notice=_unreachable(error, lang), llm_error=f"server: {type(error).__name__}: {error}")
         return self.judge(draft, answer, evidence, cites, lang=lang)
+
+    def compose_stream(
+        self,
+        question: str,
+        history: Sequence[str],
+        answer: Answer,
+        hits: Sequence[Hit],
+        manifest: dict[str, DocRecord],
+        doc_text: Callable[[str], str],
+        *,
+        lang: str,
+    ) -> Iterator[Answer]:
+        """``compose``, as the LLM writes: each time a sentence of the draft is complete and the
+        draft so far passes the guard, the answer with that much of it (``generated``); at the end
+        the answer ``compose`` gives. A sentence that does not pass holds back the rest until the
+        end, where the whole draft is judged: no unverified figure is ever yielded."""
+        evidence, cites = passages(
+            answer, hits, manifest, doc_text, limit=self.settings.llm_passages, budget_chars=self.settings.llm_context_chars
+        )
+        if not evidence:
+            yield answer
+            return
+        draft = ""
+        shown = 0
+        try:
+            for chunk in self.llm.stream_chat(prompt(question, history, answer, evidence, lang)):
+                draft += chunk.delta or ""
+                cut = complete_sentences(draft)
+                if cut <= shown:
+                    continue
+                part = self.verified_part(draft[:cut], answer, evidence, cites, lang=lang)
+                if part is not None:
+                    shown = cut
+                    yield part
+        except Exception as error:  # noqa: BLE001 - a server's failure must never reach the user as a trace
+            log.warning("llm %s failed: %s", self.spec.base_url, error)
+            yield replace(answer, notice=_unreachable(error, lang), llm_error=f"server: {type(error).__name__}: {error}")
+            return
+        yield self.judge(draft.strip(), answer, evidence, cites, lang=lang)
+
+    def verified_part(
+        self, part: str, answer: Answer, evidence: Sequence[Passage], cites: Sequence[Citation], *, lang: str
+    ) -> Answer | None:
+        """The answer with the first part of a draft, if every figure and marker in it checks out."""
+        grounding = check_draft(part, evidence, lang=lang, tolerance_pct=self.settings.approx_tolerance_pct)
+        if grounding.unknown_citations or not all(f.supported for f in grounding.figures):
+            return None
+        return replace(
+            answer,
+            text=renumber(part.strip(), grounding.cited),
+            generated=True,
+            citations=[cites[n - 1] for n in grounding.cited],
+            figures_checked=[f.as_json() for f in grounding.figures],
+        )
 
     def judge(
         self, draft: str, answer: Answer, evidence: Sequence[Passage], cites: Sequence[Citation], *, lang: str
@@ -231,7 +285,12 @@ class Composer:
         figures = [f.as_json() for f in grounding.figures]
         if not draft or not grounding.supported:
             log.info("llm draft refused: %s", "; ".join(grounding.problems) or "empty")
-            return replace(answer, figures_checked=figures, notice=_refused(grounding, lang))
+            return replace(
+                answer,
+                figures_checked=figures,
+                notice=_refused(grounding, lang),
+                llm_error="unverified: " + ("; ".join(grounding.problems) or "the draft is empty"),
+            )
         cited = [cites[n - 1] for n in grounding.cited]
         order = {old: i + 1 for i, old in enumerate(grounding.cited)}
         for f in figures:

@@ -66,6 +66,8 @@ class Answer:
         figures_checked: each figure of the LLM's draft (``qa.grounding.FigureCheck.as_json()``),
             also when the draft was refused.
         notice: one line for the user about the generation: refused, timed out, unreachable.
+        llm_error: why the LLM's draft is not shown, or ``None``: "unverified: ..." (what the
+            grounding guard found) or "server: ..." (the server's error).
     """
 
     question: str
@@ -83,6 +85,7 @@ class Answer:
     generated: bool = False
     figures_checked: list[dict[str, Any]] = field(default_factory=list)
     notice: str = ""
+    llm_error: str | None = None
 
     def shown(self) -> str:
         """What the user is shown: the verified draft, else the report's wording, else "not found"."""
@@ -97,6 +100,7 @@ class Answer:
             "generated": self.generated,
             "figures_checked": self.figures_checked,
             "notice": self.notice,
+            "llm_error": self.llm_error,
             "id": self.id,
             "question": self.question,
             "answer": self.answer,

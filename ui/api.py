@@ -81,6 +81,7 @@ class AnswerOut(BaseModel):
     generated: bool
     figures_checked: list[FigureCheckOut]
     notice: str
+    llm_error: str | None
 
 
 class VerdictOut(BaseModel):

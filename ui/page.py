@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,31 +138,36 @@ def _ask_tab(settings: Settings, engine: Engine) -> None:
         gr.HTML("<span class='bc-examples-label'>Câu hỏi mẫu:</span>", padding=False)
         examples = [gr.Button(q, size="sm", elem_classes="bc-example") for q in EXAMPLE_QUESTIONS]
 
-    def ask(question: str, messages: list[dict[str, str]], history: list[str]) -> tuple[Any, ...]:
+    def ask(question: str, messages: list[dict[str, str]], history: list[str]) -> Iterator[tuple[Any, ...]]:
+        # with an LLM set, its answer is shown sentence by sentence as each one is verified; the
+        # last update is the verified draft, or the extractive answer with a notice
         question = (question or "").strip()
         if not question:
-            return messages, messages, history, ""
+            yield messages, messages, history, ""
+            return
+        asked_so_far = [*messages, {"role": "user", "content": render.question_text(question)}]
+        answer = None
         try:
-            answer = engine.ask(question, history=history[-MAX_HISTORY:])
+            for answer in engine.ask_stream(question, history=history[-MAX_HISTORY:]):
+                shown = [*asked_so_far, {"role": "assistant", "content": render.answer_html(answer)}]
+                yield shown, shown, history, ""
         except BaocaoError as exc:
             raise _error(exc) from None
-        messages = [
-            *messages,
-            {"role": "user", "content": render.question_text(question)},
-            {"role": "assistant", "content": render.answer_html(answer)},
-        ]
-        return messages, messages, [*history, question], ""
+        if answer is not None:
+            # a follow-up of a follow-up leans on the question as it was understood
+            yield shown, shown, [*history, answer.interpreted_as or question], ""
 
     outputs = [chat, conversation, asked, box]
     box.submit(ask, [box, conversation, asked], outputs, **_PRIVATE)
     send.click(ask, [box, conversation, asked], outputs, **_PRIVATE)
     for button, question in zip(examples, EXAMPLE_QUESTIONS, strict=True):
-        button.click(
-            lambda messages, history, q=question: ask(q, messages, history),
-            [conversation, asked],
-            outputs,
-            **_PRIVATE,
-        )
+
+        def ask_example(
+            messages: list[dict[str, str]], history: list[str], q: str = question
+        ) -> Iterator[tuple[Any, ...]]:
+            yield from ask(q, messages, history)
+
+        button.click(ask_example, [conversation, asked], outputs, **_PRIVATE)
     new.click(lambda: ([], [], [], ""), None, outputs, **_PRIVATE)
     # the chat's own "clear" button empties the view; the conversation starts over with it
     chat.clear(lambda: ([], []), None, [conversation, asked], **_PRIVATE)

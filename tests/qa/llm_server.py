@@ -31,6 +31,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.prompts.append(user)
         time.sleep(self.server.delay_s)
         draft = self.server.writer(user)
+        if body.get("stream"):
+            self._stream(draft, openai=self.path.endswith("/chat/completions"), model=body.get("model", "local"))
+            return
         if self.path.endswith("/chat/completions"):
             reply: dict[str, Any] = {
                 "id": "chatcmpl-test",
@@ -61,17 +64,46 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+    def _stream(self, draft: str, *, openai: bool, model: str) -> None:
+        """The draft a few characters at a time: server-sent events (OpenAI) or JSON lines (Ollama)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream" if openai else "application/x-ndjson")
+        self.end_headers()
+        pieces = [draft[i : i + 7] for i in range(0, len(draft), 7)]
+        for n, piece in enumerate([*pieces, None]):
+            if openai:
+                delta = {"content": piece} if piece is not None else {}
+                event = {
+                    "id": "chatcmpl-test", "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": None if piece is not None else "stop"}],
+                }  # fmt: skip
+                self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+            else:
+                line = {
+                    "model": model, "created_at": "2026-12-01T00:00:00Z",
+                    "message": {"role": "assistant", "content": piece or ""}, "done": piece is None,
+                }  # fmt: skip
+                self.wfile.write(json.dumps(line).encode() + b"\n")
+            self.wfile.flush()
+            self.server.sent.append(n)
+        if openai:
+            self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+        self.close_connection = True
+
+
 class _Server(ThreadingHTTPServer):
     writer: Writer
     delay_s: float
     prompts: list[str]
+    sent: list[int]
 
 
 @contextmanager
 def llm_server(writer: Writer, *, delay_s: float = 0.0) -> Iterator[_Server]:
     """A server on a free loopback port; ``server.server_address[1]`` is its port."""
     server = _Server(("127.0.0.1", 0), _Handler)
-    server.writer, server.delay_s, server.prompts = writer, delay_s, []
+    server.writer, server.delay_s, server.prompts, server.sent = writer, delay_s, [], []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

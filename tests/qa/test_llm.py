@@ -119,7 +119,7 @@ def test_a_draft_with_a_wrong_figure_is_never_shown(settings, cached_embedder) -
     with llm_server(lambda p: cite_the_leasing(p, figure="76,4 ha")) as server:
         answer = engine_with(settings, f"openai:http://127.0.0.1:{server.server_address[1]}/v1", cached_embedder).ask(QUESTION)
     assert not answer.generated and answer.shown() == "66,4 ha"
-    assert "không kiểm chứng được" in answer.notice
+    assert "không kiểm chứng được" in answer.notice and "'76,4 ha' is not in the passages" in (answer.llm_error or "")
     assert {f["text"]: f["supported"] for f in answer.figures_checked}["76,4 ha"] is False
 
 
@@ -157,5 +157,32 @@ def test_cli_ask_with_llm_json(settings, cached_embedder) -> None:  # type: igno
             capture_output=True, text=True, cwd=ROOT, timeout=120, check=True,
         )  # fmt: skip
     data = json.loads(out.stdout)
+    assert data["llm_error"] is None and "Sở đã cho thuê" in out.stdout  # Vietnamese as text, not escapes
     assert data["generated"] is True and data["text"].endswith("66,4 ha [1].")
     assert all(f["supported"] and f["citation"] == 1 for f in data["figures_checked"])
+
+
+@pytest.mark.parametrize("kind", ["openai", "ollama"])
+def test_a_streamed_draft_shows_only_verified_sentences(settings, cached_embedder, kind: str) -> None:  # type: ignore[no-untyped-def]
+    def two_sentences(prompt: str) -> str:
+        first = cite_the_leasing(prompt)
+        return f"{first} Ngoài ra đã cho thuê thêm 99,9 ha [1]. Kết thúc."
+
+    with llm_server(two_sentences) as server:
+        port = server.server_address[1]
+        spec = f"openai:http://127.0.0.1:{port}/v1#test" if kind == "openai" else f"ollama:test@127.0.0.1:{port}"
+        updates = list(engine_with(settings, spec, cached_embedder).ask_stream(QUESTION))
+        assert len(server.sent) > 5  # it did arrive in pieces
+    partial, final = updates[:-1], updates[-1]
+    # the first sentence was shown as soon as it was complete and checked; the invented 99,9 ha never was
+    assert partial and partial[0].generated and partial[0].text.endswith("66,4 ha [1].")
+    assert all("99,9" not in u.text for u in updates)
+    assert not final.generated and final.shown() == "66,4 ha" and "99,9 ha" in (final.llm_error or "")
+
+
+def test_a_streamed_verified_draft_ends_as_ask_gives_it(settings, cached_embedder) -> None:  # type: ignore[no-untyped-def]
+    with llm_server(cite_the_leasing) as server:
+        engine = engine_with(settings, f"openai:http://127.0.0.1:{server.server_address[1]}/v1", cached_embedder)
+        streamed = list(engine.ask_stream(QUESTION))[-1]
+        asked = engine.ask(QUESTION)
+    assert streamed.generated and streamed.text == asked.text and streamed.citations == asked.citations
