@@ -18,6 +18,7 @@ times out or cannot be reached gives the extractive answer and a notice, never a
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -26,7 +27,7 @@ from baocao.errors import MissingExtraError, SettingsError
 from baocao.settings import Settings
 from ingest.store import DocRecord
 from qa.answer import citation
-from qa.grounding import Grounding, Passage, check_draft, complete_sentences, renumber
+from qa.grounding import Passage, check_draft, complete_sentences, renumber
 from qa.records import Answer, Citation
 from qa.retrieve import Hit
 
@@ -267,7 +268,7 @@ class Composer:
     ) -> Answer | None:
         """The answer with the first part of a draft, if every figure and marker in it checks out."""
         grounding = check_draft(part, evidence, lang=lang, tolerance_pct=self.settings.approx_tolerance_pct)
-        if grounding.unknown_citations or not all(f.supported for f in grounding.figures):
+        if grounding.unknown_citations or not all(f.supported for f in grounding.figures) or echoes_prompt(part):
             return None
         return replace(
             answer,
@@ -283,13 +284,14 @@ class Composer:
         """The answer a draft gives: shown if the guard verifies it, else the extractive answer."""
         grounding = check_draft(draft, evidence, lang=lang, tolerance_pct=self.settings.approx_tolerance_pct)
         figures = [f.as_json() for f in grounding.figures]
-        if not draft or not grounding.supported:
-            log.info("llm draft refused: %s", "; ".join(grounding.problems) or "empty")
+        problems = grounding.problems + (["the draft repeats the prompt instead of answering"] if echoes_prompt(draft) else [])
+        if not draft or problems:
+            log.info("llm draft refused: %s", "; ".join(problems) or "empty")
             return replace(
                 answer,
                 figures_checked=figures,
-                notice=_refused(grounding, lang),
-                llm_error="unverified: " + ("; ".join(grounding.problems) or "the draft is empty"),
+                notice=_refused(len(problems), lang),
+                llm_error="unverified: " + ("; ".join(problems) or "the draft is empty"),
             )
         cited = [cites[n - 1] for n in grounding.cited]
         order = {old: i + 1 for i, old in enumerate(grounding.cited)}
@@ -300,8 +302,18 @@ class Composer:
         )
 
 
-def _refused(grounding: Grounding, lang: str) -> str:
-    problems = len(grounding.problems)
+_PROMPT_LABELS = ("Số liệu tìm được:", "Các đoạn trích:", "Câu hỏi:", "Các câu hỏi trước:", "Passages:",
+                  "Question:", "Figure found by search:", "Earlier questions:")  # fmt: skip
+_PASSAGE_HEAD = re.compile(r"^\s*\[\d+\] \(", re.MULTILINE)
+
+
+def echoes_prompt(draft: str) -> bool:
+    """A draft that copies the prompt's own labels or passage headings ("[1] (title) ...") back is
+    no answer, even when every figure in it is the passages' (small models do this)."""
+    return any(label in draft for label in _PROMPT_LABELS) or bool(_PASSAGE_HEAD.search(draft))
+
+
+def _refused(problems: int, lang: str) -> str:
     if lang == "en":
         return f"The generated answer could not be verified against the reports ({problems} problem(s)); the answer below is quoted from the reports."
     return f"Câu trả lời do mô hình soạn không kiểm chứng được với báo cáo ({problems} điểm); dưới đây là câu trả lời trích từ báo cáo."

@@ -135,3 +135,16 @@ def test_ingest_ask_and_chat_with_the_network_refused(tmp_path) -> None:  # type
     assert lines["CHAT"] == "12,62 ha" and int(lines["QUERY"]) > 0
     assert json.loads(lines["ATTEMPTS"]) == []
     assert '"answer": "66,4 ha"' in out.stdout
+
+
+def test_the_query_engine_gives_the_answers_of_ask(report: Engine) -> None:
+    from eval.runner import read_jsonl
+    from tests.conftest import SHARED
+
+    engine = report.as_query_engine()
+    for g in read_jsonl(SHARED / "eval" / "seed_qa.jsonl"):
+        response = engine.query(g["question"])
+        asked = report.ask(g["question"])
+        assert response.metadata is not None and response.metadata["answer"] == asked.as_json()
+        assert str(response) == asked.shown()
+        assert [n.node.get_content() for n in response.source_nodes] == [c.quote for c in asked.citations or asked.related]

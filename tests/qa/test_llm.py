@@ -186,3 +186,10 @@ def test_a_streamed_verified_draft_ends_as_ask_gives_it(settings, cached_embedde
         streamed = list(engine.ask_stream(QUESTION))[-1]
         asked = engine.ask(QUESTION)
     assert streamed.generated and streamed.text == asked.text and streamed.citations == asked.citations
+
+
+def test_a_draft_that_echoes_the_prompt_is_refused(settings, cached_embedder) -> None:  # type: ignore[no-untyped-def]
+    # small base models copy the passages back: every figure is then "in the passages", but it is no answer
+    with llm_server(lambda prompt: prompt) as server:
+        answer = engine_with(settings, f"openai:http://127.0.0.1:{server.server_address[1]}/v1", cached_embedder).ask(QUESTION)
+    assert not answer.generated and "repeats the prompt" in (answer.llm_error or "")
