@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ingest import segment
 from ingest.meta import extract_meta
 from ingest.normalize import clean
-from ingest.records import Chunk, ChunkRole, Document, Loaded, Section
+from ingest.records import Chunk, ChunkRole, Document, Loaded, Section, TableRef
 
 _DOC_ID_CHARS = 16
 _WORDLIKE = re.compile(r"\w")
@@ -49,7 +50,13 @@ def build_document(loaded: Loaded, content: bytes) -> Document:
             continue
         if parts:
             pos += 2  # the "\n\n" between blocks
-        sections.append(Section(pos, pos + len(text), block.kind, block.origin))
+        table = block.table
+        if table is not None:
+            # a row's sentence is written clean (ingest.tables); its cells' spans move with it
+            if text != block.text:
+                table = replace(table, cells=())
+            table = replace(table, cells=tuple(replace(c, start=pos + c.start, end=pos + c.end) for c in table.cells))
+        sections.append(Section(pos, pos + len(text), block.kind, block.origin, table))
         parts.append(text)
         pos += len(text)
     text = "\n\n".join(parts)
@@ -85,23 +92,27 @@ def chunk_document(doc: Document, *, window_sentences: int) -> list[Chunk]:
         One chunk per sentence in document order; headings are chunks too. Each carries the
         lexical tokens of the document's title and its heading (``context``) and its ``role``.
     """
-    spans: list[tuple[int, int, str, str, ChunkRole]] = []
+    spans: list[tuple[int, int, str, str, ChunkRole, TableRef | None]] = []
     heading = ""
     for section in doc.sections:
         body = doc.text[section.start : section.end]
         if section.kind == "heading":
             heading = body.replace("\n", " ")
-            spans.append((section.start, section.end, heading, section.origin, "heading"))
+            spans.append((section.start, section.end, heading, section.origin, "heading", None))
+            continue
+        if section.kind == "table_row":
+            # a table row is one fact sentence, never split
+            spans.append((section.start, section.end, heading, section.origin, "table", section.table))
             continue
         for start, end in segment.sentence_spans(body):
             sentence = body[start:end]
             if not _WORDLIKE.search(sentence):
                 continue  # "/.", "---": nothing a question could be about
             role: ChunkRole = "question" if _ASKS.search(sentence) else "text"
-            spans.append((section.start + start, section.start + end, heading, section.origin, role))
+            spans.append((section.start + start, section.start + end, heading, section.origin, role, None))
     contexts: dict[str, list[str]] = {}
     chunks = []
-    for i, (start, end, under, origin, role) in enumerate(spans):
+    for i, (start, end, under, origin, role, table) in enumerate(spans):
         lo = spans[max(0, i - window_sentences)][0]
         hi = spans[min(len(spans) - 1, i + window_sentences)][1]
         text = doc.text[start:end]
@@ -123,6 +134,7 @@ def chunk_document(doc: Document, *, window_sentences: int) -> list[Chunk]:
                 origin=origin,
                 context=contexts[under],
                 role=role,
+                table=table,
             )
         )
     return chunks

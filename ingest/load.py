@@ -31,11 +31,13 @@ import pypdf
 from docx.document import Document as DocxDocument
 from docx.exceptions import PythonDocxError
 from docx.opc.exceptions import OpcError
+from docx.oxml.ns import qn
 from docx.table import Table
 from pypdf.errors import DependencyError, PyPdfError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from baocao.errors import LoadError
+from ingest import tables as tables_of
 from ingest.decode import TRIED_ENCODINGS, decode_text
 from ingest.records import Block, BlockKind, Loaded
 
@@ -189,9 +191,14 @@ def _size_label(size: int, *, exact: bool = False) -> str:
     return f"{round(megabytes, 2):g} MB" if exact else f"{megabytes:.1f} MB"
 
 
-def _numbered(items: Iterable[_Item]) -> list[Block]:
+def _numbered(items: Iterable[_Item | Block]) -> list[Block]:
+    """Blocks numbered as people count paragraphs ("đoạn 3"); a table row keeps its own origin."""
     blocks: list[Block] = []
-    for text, kind in items:
+    for item in items:
+        if isinstance(item, Block):
+            blocks.append(item)
+            continue
+        text, kind = item
         text = text.strip()
         if text:
             blocks.append(Block(text, kind, f"đoạn {len(blocks) + 1}"))
@@ -238,11 +245,28 @@ def _is_txt_heading(line: str) -> bool:
 
 
 def _load_md(text: str) -> tuple[list[Block], str | None]:
-    items: list[_Item] = []
+    items: list[_Item | Block] = []
     title = None
+    tables = 0
+    before = ""  # the text just above a table: its caption or unit note ("Đơn vị: ha")
     for lines in _paragraph_lines(text):
         paragraph: list[str] = []
-        for line in lines:
+        table: list[str] = []
+        for line in [*lines, ""]:
+            if table and not line.startswith("|"):
+                if paragraph:
+                    before = _md_inline(f"{before.splitlines()[-1] if before else ''}\n" + "\n".join(paragraph[-2:])).strip()
+                    items.append((_md_inline("\n".join(paragraph)), "paragraph"))
+                    paragraph = []
+                rows, header_rows = tables_of.markdown_rows(table)
+                grid = tables_of.make_grid(
+                    [[_md_inline(c) for c in r] for r in rows], header_rows=header_rows, caption=before, note=before
+                )
+                items.extend(tables_of.table_blocks(grid, tables))
+                tables += 1
+                table = []
+            if not line:
+                continue
             heading = _MD_HEADING.match(line)
             if heading:
                 items.append((_md_inline("\n".join(paragraph)), "paragraph"))
@@ -251,12 +275,11 @@ def _load_md(text: str) -> tuple[list[Block], str | None]:
                 if title is None and len(heading.group(1)) == 1:
                     title = _md_inline(heading.group(2)).strip()
             elif line.startswith("|"):
-                if not _MD_TABLE_RULE.match(line):
-                    paragraph.append(
-                        " | ".join(cell for c in line.strip("|").split("|") if (cell := c.strip()))
-                    )
+                table.append(line)
             elif not _MD_THEMATIC_BREAK.match(line):
                 paragraph.append(line)
+        if paragraph:
+            before = _md_inline(f"{before.splitlines()[-1] if before else ''}\n" + "\n".join(paragraph[-2:])).strip()
         items.append((_md_inline("\n".join(paragraph)), "paragraph"))
     return _numbered(items), title
 
@@ -333,27 +356,37 @@ def _has_declaration(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _docx_items(document: DocxDocument) -> Iterator[_Item]:
+def _docx_items(document: DocxDocument) -> Iterator[_Item | Block]:
+    before = ""  # the paragraph above a table: its caption or unit note
+    tables = 0
     for content in document.iter_inner_content():
         if isinstance(content, Table):
-            yield from ((row, "paragraph") for row in _docx_rows(content))
+            grid = tables_of.make_grid(_docx_grid(content), header_rows=_docx_header_rows(content), caption=before, note=before)
+            yield from tables_of.table_blocks(grid, tables)
+            tables += 1
             continue
         style = content.style.name if content.style is not None else None
         is_heading = (style or "").startswith(("Heading", "Title"))
+        if content.text.strip():
+            before = f"{before.splitlines()[-1] if before else ''}\n{content.text}".strip()
         yield content.text, "heading" if is_heading else "paragraph"
 
 
-def _docx_rows(table: Table) -> Iterator[str]:
-    """Each row as one line, cells joined by " | "; a merged cell counts once."""
+def _docx_grid(table: Table) -> list[list[str]]:
+    """The table's cells by row and grid column; python-docx gives a merged cell (across columns
+    or down rows) at every position it covers, which is what the header reading needs."""
+    return [[cell.text for cell in row.cells] for row in table.rows[: tables_of.MAX_CELLS]]
+
+
+def _docx_header_rows(table: Table) -> int | None:
+    """How many leading rows Word repeats as the table's header, or None when it marks none."""
+    marked = 0
     for row in table.rows:
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            # python-docx repeats the same cell object for each grid column a merged cell spans
-            if cell is not previous and (text := " ".join(cell.text.split())):
-                cells.append(text)
-            previous = cell
-        yield " | ".join(cells)
+        tr_pr = row._tr.trPr
+        if tr_pr is None or tr_pr.find(qn("w:tblHeader")) is None:
+            break
+        marked += 1
+    return marked or None
 
 
 # --- .pdf
@@ -410,7 +443,7 @@ def _load_html(text: str) -> tuple[list[Block], str | None]:
     return _numbered(_html_items(root) if root is not None else []), title
 
 
-def _html_items(root: LexborNode) -> Iterator[_Item]:
+def _html_items(root: LexborNode) -> Iterator[_Item | Block]:
     """Walk the tree in document order, cutting a block at each block element.
 
     Text directly inside a container is kept, and text inside nested blocks is not repeated.
@@ -418,12 +451,25 @@ def _html_items(root: LexborNode) -> Iterator[_Item]:
     """
     buffer: list[str] = []
     stack: list[tuple[LexborNode, bool]] = [(root, True)]
+    before = ""  # the text just above a table: its caption or unit note
+    tables = 0
     while stack:
         node, entering = stack.pop()
         tag = node.tag
         if not entering:  # leaving a block element
+            if "".join(buffer).strip():
+                before = "".join(buffer)
             yield "".join(buffer), "heading" if tag in _HTML_HEADINGS else "paragraph"
             buffer = []
+        elif tag == "table" and _html_is_data_table(node):
+            if "".join(buffer).strip():
+                before = "".join(buffer)
+            yield "".join(buffer), "paragraph"
+            buffer = []
+            rows, header_rows, caption = _html_grid(node)
+            grid = tables_of.make_grid(rows, header_rows=header_rows, caption=caption or before, note=f"{caption}\n{before}")
+            yield from tables_of.table_blocks(grid, tables)
+            tables += 1
         elif tag == "-text":
             buffer.append(_HTML_SPACE.sub(" ", node.text(deep=False) or ""))
         elif tag == "br":
@@ -439,6 +485,63 @@ def _html_items(root: LexborNode) -> Iterator[_Item]:
                 buffer = [row, " | "]
             stack.extend((child, True) for child in reversed(list(node.iter(include_text=True))))
     yield "".join(buffer), "paragraph"
+
+
+def _html_is_data_table(table: LexborNode) -> bool:
+    # a table with a table inside is page layout: its text is read as paragraphs
+    return len(table.css("table")) == 1  # selectolax counts the table itself
+
+
+def _html_grid(table: LexborNode) -> tuple[list[list[str]], int | None, str]:
+    """The cells of an HTML table by row and column, a cell spanning rows or columns repeated into
+    each position; the number of header rows (``<thead>``, or leading rows of ``<th>`` only); the
+    caption."""
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}  # (row, col) -> text of a cell spanning down into it
+    header_rows = 0
+    counting_header = True
+    cells = 0
+    for r, tr in enumerate(table.css("tr")):
+        row: list[str] = []
+        col = 0
+        only_th = True
+        for cell in tr.iter():
+            if cell.tag not in _HTML_CELLS:
+                continue
+            while (r, col) in pending:
+                row.append(pending.pop((r, col)))
+                col += 1
+            text = _HTML_SPACE.sub(" ", cell.text(separator=" ")).strip()
+            span = _html_span(cell, "colspan")
+            down = _html_span(cell, "rowspan")
+            for c in range(col, col + span):
+                row.append(text)
+                for below in range(r + 1, r + down):
+                    pending[(below, c)] = text
+            col += span
+            only_th = only_th and cell.tag == "th"
+        while (r, col) in pending:
+            row.append(pending.pop((r, col)))
+            col += 1
+        in_head = tr.parent is not None and tr.parent.tag == "thead"
+        if counting_header and (in_head or (only_th and row)):
+            header_rows += 1
+        else:
+            counting_header = False
+        grid.append(row)
+        cells += len(row)
+        if cells >= tables_of.MAX_CELLS:
+            break
+    caption_node = table.css_first("caption")
+    caption = _HTML_SPACE.sub(" ", caption_node.text()).strip() if caption_node is not None else ""
+    return grid, header_rows or None, caption
+
+
+def _html_span(cell: LexborNode, name: str) -> int:
+    try:
+        return max(1, min(int((cell.attributes.get(name) or "1").strip()), 100))
+    except ValueError:
+        return 1
 
 
 def _short(exc: BaseException, limit: int = 80) -> str:

@@ -5,8 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph"]
-ChunkRole = Literal["heading", "question", "text"]
+BlockKind = Literal["heading", "paragraph", "table_row"]
+ChunkRole = Literal["heading", "question", "text", "table"]
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One data cell of a table row, placed in the row's sentence (``ingest.tables``).
+
+    Attributes:
+        col: its column in the table (0-based).
+        header: its column's header, the levels of a multi-row header joined by " / ".
+        value: the cell's text as in the table.
+        unit: its unit, from the header, a unit column or a note above the table, or "".
+        start: where its value starts in the row's sentence (in a chunk: in the document's text).
+        end: where its value and unit end.
+    """
+
+    col: int
+    header: str
+    value: str
+    unit: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """Where a table row stands: the table's index in the document, the row's in the table, its cells."""
+
+    table: int
+    row: int
+    cells: tuple[TableCell, ...]
 
 
 @dataclass(frozen=True)
@@ -16,12 +46,16 @@ class Block:
     Attributes:
         text: the block's text as found in the file.
         kind: ``"heading"`` for a section title, ``"paragraph"`` for body text.
-        origin: where in the file it came from, for people: ``"trang 3"``, ``"đoạn 12"``.
+        origin: where in the file it came from, for people: ``"trang 3"``, ``"đoạn 12"``,
+            ``"bảng 1, dòng 3"``.
+        table: for a table row (``"table_row"``, its text written by ``ingest.tables``), its table,
+            row and cells.
     """
 
     text: str
     kind: BlockKind = "paragraph"
     origin: str = ""
+    table: TableRef | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +84,7 @@ class Section:
     end: int
     kind: BlockKind
     origin: str
+    table: TableRef | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +134,8 @@ class Chunk:
             field of the lexical index, for questions that name the subject of a whole section
             ("cầu Thạch Luyện") and the fact of one sentence under it ("tổng mức đầu tư").
         role: ``"heading"``, ``"question"`` (a sentence that asks, "... bị phạt bao nhiêu tiền?",
-            which restates a question and never answers it) or ``"text"``.
+            which restates a question and never answers it), ``"table"`` (a table row) or ``"text"``.
+        table: for a table row, its table, row and cells (cell spans in the document's text).
     """
 
     chunk_id: str
@@ -115,3 +151,4 @@ class Chunk:
     origin: str = ""
     context: list[str] = field(default_factory=list)
     role: ChunkRole = "text"
+    table: TableRef | None = None

@@ -21,7 +21,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,10 +32,10 @@ import numpy as np
 from baocao.errors import IndexMismatchError, LockedError, SettingsError, StoreError
 from baocao.settings import Settings
 from ingest.lexical import LexicalRow
-from ingest.records import Chunk, Document
+from ingest.records import Chunk, Document, TableCell, TableRef
 
 # 2: chunks carry their title-and-heading tokens (``context``) and ``role`` for the lexical index
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _WRITE_BATCH = 256
 _LOCK_NAME = "writer.lock"
 
@@ -70,6 +70,7 @@ class StoredChunk:
     window_start: int
     window_end: int
     origin: str
+    table: TableRef | None = None
 
 
 def provenance_of(settings: Settings, embedder_name: str, dim: int, segmenter: str) -> dict[str, Any]:
@@ -309,6 +310,9 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
         "tokens": " ".join(c.tokens),
         "context": " ".join(c.context),
         "role": c.role,
+        "table": c.table.table if c.table else -1,
+        "row": c.table.row if c.table else -1,
+        "cells": json.dumps([list(astuple(x)) for x in c.table.cells], ensure_ascii=False) if c.table else "",
     }
 
 
@@ -324,7 +328,15 @@ def _stored(cid: str, m: dict[str, Any], text: str) -> StoredChunk:
         window_start=int(m["window_start"]),
         window_end=int(m["window_end"]),
         origin=str(m.get("origin", "")),
+        table=_table_of(m),
     )
+
+
+def _table_of(m: dict[str, Any]) -> TableRef | None:
+    if int(m.get("table", -1)) < 0:
+        return None
+    cells = tuple(TableCell(int(a), str(b), str(c), str(d), int(e), int(f)) for a, b, c, d, e, f in json.loads(m["cells"] or "[]"))
+    return TableRef(int(m["table"]), int(m["row"]), cells)
 
 
 def _ensure_collections(client: Any, name: str, provenance: dict[str, Any]) -> dict[str, Any]:

@@ -1058,8 +1058,12 @@ def citation(
     answer: tuple[int, int] | None = None,
     score: float = 0.0,
 ) -> Citation:
-    """A citation of a retrieved sentence, its quote taken from the document's own text."""
+    """A citation of a retrieved sentence, its quote taken from the document's own text; a table
+    row's citation names its table, row and the column of the answer's cell."""
     c = hit.chunk
+    t = c.table
+    cells = [] if t is None else [{"col": x.col, "header": x.header, "text": doc_text[x.start : x.end]} for x in t.cells]
+    col = next((x.col for x in t.cells if answer and x.start <= answer[0] < x.end), -1) if t is not None else -1
     return Citation(
         doc=c.doc_id,
         title=record.title if record else "",
@@ -1073,6 +1077,10 @@ def citation(
         context=doc_text[c.window_start : c.window_end],
         context_start=c.window_start,
         score=round(max(0.0, min(1.0, score)), 3),
+        table=t.table if t is not None else -1,
+        row=t.row if t is not None else -1,
+        col=col,
+        cells=cells,
     )
 
 

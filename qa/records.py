@@ -25,6 +25,11 @@ class Citation:
         context: the sentence with its neighbours (the window), for display.
         context_start: where ``context`` starts in the document.
         score: how strongly this sentence supports the answer (0-1).
+        table: for a table row, the table's index in the document (0-based), else -1.
+        row: the row's index in its table, else -1.
+        col: the column of the cell the answer is in, else -1.
+        cells: the row's cells, ``{"col", "header", "text"}`` each (``text``: the value and its unit
+            as ``quote`` writes them), for showing the row as a table.
     """
 
     doc: str
@@ -39,6 +44,10 @@ class Citation:
     context: str = ""
     context_start: int = 0
     score: float = 0.0
+    table: int = -1
+    row: int = -1
+    col: int = -1
+    cells: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
