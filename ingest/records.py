@@ -32,11 +32,13 @@ class TableCell:
 
 @dataclass(frozen=True)
 class TableRef:
-    """Where a table row stands: the table's index in the document, the row's in the table, its cells."""
+    """Where a table row stands: the table's index in the document, the row's in the table, what
+    the row is about (its label, "Cho thuê đất"), and its cells."""
 
     table: int
     row: int
     cells: tuple[TableCell, ...]
+    label: str = ""
 
 
 @dataclass(frozen=True)

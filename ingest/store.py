@@ -312,6 +312,7 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
         "role": c.role,
         "table": c.table.table if c.table else -1,
         "row": c.table.row if c.table else -1,
+        "row_label": c.table.label if c.table else "",
         "cells": json.dumps([list(astuple(x)) for x in c.table.cells], ensure_ascii=False) if c.table else "",
     }
 
@@ -336,7 +337,7 @@ def _table_of(m: dict[str, Any]) -> TableRef | None:
     if int(m.get("table", -1)) < 0:
         return None
     cells = tuple(TableCell(int(a), str(b), str(c), str(d), int(e), int(f)) for a, b, c, d, e, f in json.loads(m["cells"] or "[]"))
-    return TableRef(int(m["table"]), int(m["row"]), cells)
+    return TableRef(int(m["table"]), int(m["row"]), cells, str(m.get("row_label", "")))
 
 
 def _ensure_collections(client: Any, name: str, provenance: dict[str, Any]) -> dict[str, Any]:

@@ -222,7 +222,7 @@ def table_blocks(grid: Grid, table: int) -> list[Block]:
     """The blocks of one table: a data row each, with its table reference and origin
     ("bảng 1, dòng 3", counted from 1 as people count them)."""
     return [
-        Block(fact.text, "table_row", f"bảng {table + 1}, dòng {fact.row + 1}", TableRef(table, fact.row, tuple(fact.cells)))
+        Block(fact.text, "table_row", f"bảng {table + 1}, dòng {fact.row + 1}", TableRef(table, fact.row, tuple(fact.cells), fact.label))
         for fact in row_facts(grid)
     ]
 

@@ -1081,6 +1081,7 @@ def citation(
         row=t.row if t is not None else -1,
         col=col,
         cells=cells,
+        row_label=t.label if t is not None else "",
     )
 
 

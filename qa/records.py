@@ -30,6 +30,7 @@ class Citation:
         col: the column of the cell the answer is in, else -1.
         cells: the row's cells, ``{"col", "header", "text"}`` each (``text``: the value and its unit
             as ``quote`` writes them), for showing the row as a table.
+        row_label: what the table row is about ("Cho thuê đất").
     """
 
     doc: str
@@ -48,6 +49,7 @@ class Citation:
     row: int = -1
     col: int = -1
     cells: list[dict[str, Any]] = field(default_factory=list)
+    row_label: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -135,12 +135,27 @@ def citation_card(c: Citation, *, related: bool = False) -> str:
         "<div class='bc-cite-head'>"
         f"<span class='bc-doc'>{_e(c.title or c.filename)}</span>{score}"
         "</div>"
-        f"<div class='bc-context'>{_e(c.quote) if related else _context_html(c)}</div>"
+        f"<div class='bc-context'>{_e(c.quote) if related else _table_html(c) if c.cells else _context_html(c)}</div>"
         "<div class='bc-cite-foot'>"
         f"<span class='bc-origin'>{_e(c.filename)} · câu {c.sentence + 1}</span>"
         f"<a class='bc-open' href='{_e(doc_link(c.doc, c.start, c.end))}' target='_blank' rel='noopener'>"
         "Xem toàn văn ↗</a>"
         "</div></div>"
+    )
+
+
+def _table_html(c: Citation) -> str:
+    """A table row's citation as the row of its table: the headers, then the row with the answer's
+    cell marked."""
+    head = "".join(f"<th>{_e(cell['header'])}</th>" for cell in c.cells)
+    body = "".join(
+        f"<td class='bc-cell-hl'><strong>{_e(cell['text'])}</strong></td>" if cell["col"] == c.col else f"<td>{_e(cell['text'])}</td>"
+        for cell in c.cells
+    )
+    where = f"Bảng {c.table + 1}, dòng {c.row + 1}"
+    return (
+        f"<div class='bc-table-where'>{where}</div><table class='bc-table'>"
+        f"<tr><th></th>{head}</tr><tr class='bc-row-hl'><th>{_e(c.row_label)}</th>{body}</tr></table>"
     )
 
 

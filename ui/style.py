@@ -71,6 +71,11 @@ footer { display: none !important; }
 .bc-none { font-size: 1.35rem; font-weight: 700; color: #92400e; }
 .bc-meta { color: #475569; font-size: .92rem; }
 .bc-notice { background: #fef3c7; color: #92400e; border-radius: 6px; padding: .35rem .6rem; font-size: .9rem; }
+.bc-table { border-collapse: collapse; margin: .3rem 0; font-size: .9rem; }
+.bc-table th, .bc-table td { border: 1px solid #cbd5e1; padding: .2rem .45rem; text-align: left; }
+.bc-row-hl { background: #fef9c3; }
+.bc-cell-hl { background: #fde047; }
+.bc-table-where { color: #475569; font-size: .85rem; }
 .bc-generated { font-size: 1.05rem; line-height: 1.55; white-space: pre-wrap; }
 .bc-cite-number { font-weight: 700; color: #1e3a8a; margin-top: .4rem; }
 .bc-cites-label { margin-top: 6px; font-weight: 700; color: #334155; font-size: .85rem;
