@@ -26,8 +26,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check baocao ingest qa ui eval tests
 	$(BIN)/mypy
 
-test: $(STAMP) lint browser
+test: $(STAMP) lint browser ocr
 	$(BIN)/python -m pytest -q
+
+# Scanned PDFs are read with Debian's Tesseract and its Vietnamese model; the OCR tests render
+# their scans with the DejaVu font.
+.PHONY: ocr
+ocr:
+	(command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie \
+		&& test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf) \
+		|| (apt-get update && apt-get install -y tesseract-ocr tesseract-ocr-vie fonts-dejavu-core)
 
 # The browser tests drive Debian's chromium through Playwright; never a browser Playwright downloads.
 .PHONY: browser

@@ -170,9 +170,12 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for failure in report.failed:
             print(f"FAILED {failure.reason}", file=sys.stderr)
+        for warning in report.warnings:
+            print(f"WARNING {warning.path}: {warning.reason}", file=sys.stderr)
+        ocr = f"; {report.ocr_pages} scanned pages read with OCR" if report.ocr_pages else ""
         print(
             f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"failed {len(report.failed)}; {report.chunks} chunks in {report.seconds:.1f} s"
+            f"failed {len(report.failed)}; {report.chunks} chunks in {report.seconds:.1f} s{ocr}"
         )
     return 1 if report.failed else 0
 

@@ -35,7 +35,11 @@ class Settings:
     )
     max_file_mb: float = _setting(50.0, "files larger than this are refused at ingest")
     parse_memory_mb: float = _setting(1024.0, "memory cap of the process that parses untrusted files")
-    parse_timeout_s: float = _setting(30.0, "time limit for parsing one file")
+    parse_timeout_s: float = _setting(30.0, "time limit for parsing one file (a scanned PDF's OCR included)")
+    ocr_page_timeout_s: float = _setting(20.0, "time limit for reading one scanned page with OCR")
+    ocr_min_confidence: float = _setting(
+        70.0, "a scanned page read with less OCR confidence (0-100) is reported, and its figures come with a warning"
+    )
     window_sentences: int = _setting(2, "sentences of context kept on each side of a cited sentence")
     top_k: int = _setting(8, "passages shown for a search or as related passages")
     candidates: int = _setting(40, "retrieved sentences the answer is looked for in")

@@ -82,7 +82,9 @@ class Index:
         with self._lock:
             if self._jail is None:
                 self._jail = ParserJail(
-                    memory_mb=self.settings.parse_memory_mb, timeout_s=self.settings.parse_timeout_s
+                    memory_mb=self.settings.parse_memory_mb,
+                    timeout_s=self.settings.parse_timeout_s,
+                    ocr_page_timeout_s=self.settings.ocr_page_timeout_s,
                 )
             jail = self._jail
             report = ingest_paths(

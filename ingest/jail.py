@@ -24,11 +24,14 @@ def _worker(conn: Connection, memory_bytes: int) -> None:  # pragma: no cover - 
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
         try:
-            path, max_bytes = conn.recv()
+            path, max_bytes, ocr_page_timeout_s = conn.recv()
         except EOFError:
             return
         try:
-            reply: tuple[Any, ...] = ("ok", load(Path(path), max_bytes=max_bytes))
+            reply: tuple[Any, ...] = (
+                "ok",
+                load(Path(path), max_bytes=max_bytes, ocr_page_timeout_s=ocr_page_timeout_s),
+            )
         except LoadError as exc:
             reply = ("error", exc.reason, exc.fix)
         except MemoryError:
@@ -71,9 +74,10 @@ class ParserJail:
         timeout_s: how long one file may take, in seconds.
     """
 
-    def __init__(self, *, memory_mb: float, timeout_s: float) -> None:
+    def __init__(self, *, memory_mb: float, timeout_s: float, ocr_page_timeout_s: float = 20.0) -> None:
         self.memory_bytes = int(memory_mb * 1024 * 1024)
         self.timeout_s = timeout_s
+        self.ocr_page_timeout_s = ocr_page_timeout_s
         self._process: Any = None
         self._conn: Connection | None = None
         self.peak_bytes: int | None = None
@@ -99,11 +103,11 @@ class ParserJail:
         self.peak_bytes = None
         try:
             conn = self._start()
-            conn.send((str(path), max_bytes))
+            conn.send((str(path), max_bytes, self.ocr_page_timeout_s))
         except OSError:  # the previous worker died after its last answer: start another
             self.close()
             conn = self._start()
-            conn.send((str(path), max_bytes))
+            conn.send((str(path), max_bytes, self.ocr_page_timeout_s))
         if not conn.poll(self.timeout_s):
             self.close()
             raise LoadError(

@@ -20,6 +20,7 @@ import io
 import re
 import stat
 import struct
+import subprocess
 import unicodedata
 import zipfile
 import zlib
@@ -37,6 +38,7 @@ from pypdf.errors import DependencyError, PyPdfError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from baocao.errors import LoadError
+from ingest import ocr
 from ingest import tables as tables_of
 from ingest.decode import TRIED_ENCODINGS, decode_text
 from ingest.records import Block, BlockKind, Loaded
@@ -107,7 +109,7 @@ _HTML_CELLS = frozenset({"td", "th"})
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
-def load(path: Path, *, max_bytes: int) -> Loaded:
+def load(path: Path, *, max_bytes: int, ocr_page_timeout_s: float = 20.0) -> Loaded:
     """Read one file into its headings and paragraphs, in reading order.
 
     Each block's ``origin`` tells a person where to look: ``"trang 3"`` for page 3 of a PDF,
@@ -116,6 +118,7 @@ def load(path: Path, *, max_bytes: int) -> Loaded:
     Args:
         path: a ``.txt``, ``.md``, ``.docx``, ``.pdf``, ``.html`` or ``.htm`` file.
         max_bytes: larger files are refused (``int(settings.max_file_mb * BYTES_PER_MB)``).
+        ocr_page_timeout_s: time limit for reading one scanned PDF page with OCR.
 
     Returns:
         The blocks (stripped, none empty) and the file's own title (docx properties, HTML
@@ -132,7 +135,7 @@ def load(path: Path, *, max_bytes: int) -> Loaded:
     data = _read_bytes(path, max_bytes)
     fmt = _FORMATS[suffix]
     if fmt == "pdf":
-        blocks, title = _load_pdf(path, data), None
+        blocks, title = _load_pdf(path, data, ocr_page_timeout_s), None
     elif fmt == "docx":
         blocks, title = _load_docx(path, data)
     else:
@@ -392,7 +395,7 @@ def _docx_header_rows(table: Table) -> int | None:
 # --- .pdf
 
 
-def _load_pdf(path: Path, data: bytes) -> list[Block]:
+def _load_pdf(path: Path, data: bytes, ocr_page_timeout_s: float) -> list[Block]:
     name = str(path)
     if _PDF_HEADER not in data[:_PDF_HEADER_WINDOW]:
         fix = "check that it is the right file; if it opens in a PDF viewer, save a new copy"
@@ -405,14 +408,39 @@ def _load_pdf(path: Path, data: bytes) -> list[Block]:
             raise LoadError(name, "the file is encrypted", encrypted_fix)
         blocks: list[Block] = []
         for number, page in enumerate(reader.pages, start=1):
-            for paragraph in _pdf_paragraphs(page.extract_text() or ""):
-                blocks.append(Block(paragraph, "paragraph", f"trang {number}"))
+            text = page.extract_text() or ""
+            if text.strip():
+                blocks += [Block(p, "paragraph", f"trang {number}") for p in _pdf_paragraphs(text)]
+            else:
+                # a page without a text layer: a scan, read with OCR
+                blocks += _ocr_blocks(name, page, number, ocr_page_timeout_s)
     except _PDF_BROKEN as exc:
         fix = "open it in a PDF viewer, save a new copy and ingest it again"
         raise LoadError(name, f"the PDF is damaged ({_short(exc)})", fix) from exc
     if not blocks:
-        raise LoadError(name, "the PDF has no text layer (a scan?)", "run OCR on it and ingest the result")
+        raise LoadError(
+            name,
+            "the PDF has no text layer and OCR found no text on its pages (a blank or unreadable scan?)",
+            "check the scan, or run OCR on it elsewhere and ingest the text",
+        )
     return blocks
+
+
+def _ocr_blocks(name: str, page: pypdf.PageObject, number: int, timeout_s: float) -> list[Block]:
+    """A scanned page's paragraphs, each with its page and OCR confidence as its origin
+    ("trang 2 (OCR 91%)"); nothing for a page with no image of text."""
+    try:
+        read = ocr.read_page(page, timeout_s=timeout_s)
+    except ocr.OcrUnavailable as exc:
+        fix = "install Tesseract and its Vietnamese model (apt-get install tesseract-ocr tesseract-ocr-vie; make install does)"
+        raise LoadError(name, f"page {number} is a scan and cannot be read: {exc}", fix) from None
+    except subprocess.TimeoutExpired:
+        fix = "raise BAOCAO_OCR_PAGE_TIMEOUT_S, or run OCR on it elsewhere and ingest the text"
+        raise LoadError(name, f"OCR of page {number} took longer than {timeout_s:g} s", fix) from None
+    if read is None or not read.text.strip():
+        return []
+    origin = f"trang {number} (OCR {read.confidence:.0f}%)"
+    return [Block(p, "paragraph", origin) for p in _pdf_paragraphs(read.text)]
 
 
 def _decrypts_with_empty_password(reader: pypdf.PdfReader) -> bool:

@@ -8,6 +8,7 @@ so a crash at any point leaves either the old or the new version visible, never 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from ingest.records import Loaded
 from ingest.store import Store
 
 Progress = Callable[[str, int, int], None]
+_OCR_ORIGIN = re.compile(r"\(OCR (\d+(?:\.\d+)?)%\)")
 Loader = Callable[[Path, int], Loaded]
 
 
@@ -48,6 +50,8 @@ class IngestReport:
     chunks: int = 0
     seconds: float = 0.0
     tokens_embedded: int = 0
+    ocr_pages: int = 0
+    warnings: list[Failure] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         """The summary as ``{added, updated, unchanged, failed: [{path, reason}], chunks, seconds}``."""
@@ -58,7 +62,34 @@ class IngestReport:
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
+            "ocr_pages": self.ocr_pages,
+            "warnings": [{"path": w.path, "reason": w.reason} for w in self.warnings],
         }
+
+
+def ocr_confidence(origin: str) -> float | None:
+    """The OCR confidence an origin records ("trang 2 (OCR 91%)" -> 91.0), or None if not OCR'd."""
+    m = _OCR_ORIGIN.search(origin)
+    return float(m.group(1)) if m else None
+
+
+def _note_ocr(report: IngestReport, path: str, loaded: Loaded, min_confidence: float) -> None:
+    """Count the pages read with OCR, and report by name each one read with too little confidence."""
+    pages: dict[str, float] = {}
+    for block in loaded.blocks:
+        conf = ocr_confidence(block.origin)
+        if conf is not None:
+            pages[block.origin.split(" (")[0]] = conf
+    report.ocr_pages += len(pages)
+    for page, conf in pages.items():
+        if conf < min_confidence:
+            report.warnings.append(
+                Failure(
+                    path,
+                    f"{page} was read by OCR with {conf:.0f}% confidence, under {min_confidence:.0f}%: its figures "
+                    "may be misread and are answered with a warning; check the scan or ingest a better copy",
+                )
+            )
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
@@ -126,6 +157,7 @@ def ingest_paths(
                 report.unchanged += 1
             else:
                 loaded = replace(loader(path, max_bytes), path=key)
+                _note_ocr(report, str(path), loaded, settings.ocr_min_confidence)
                 doc = build_document(loaded, content)
                 chunks = chunk_document(doc, window_sentences=settings.window_sentences)
                 texts = [c.text for c in chunks]

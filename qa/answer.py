@@ -1082,6 +1082,7 @@ def citation(
         col=col,
         cells=cells,
         row_label=t.label if t is not None else "",
+        origin=c.origin,
     )
 
 

@@ -12,6 +12,7 @@ from baocao.errors import QuestionError
 from baocao.settings import Settings
 from ingest.index import Index
 from ingest.normalize import clean
+from ingest.pipeline import ocr_confidence
 from qa.abbreviations import Abbreviations
 from qa.answer import Candidate, Extractor, answer_question
 from qa.conversation import resolve
@@ -70,6 +71,7 @@ class Engine:
             QuestionError: the question is empty or longer than ``max_question_chars``.
         """
         answer, hits, analysed = self._extract(question, history, filters, mode)
+        answer = self._warn_ocr(answer)
         if self.composer is not None:
             answer = self.composer.compose(
                 question, history, answer, hits, self.index.manifest(), self._doc_text, lang=analysed.lang
@@ -88,12 +90,25 @@ class Engine:
         longest part of the draft verified so far, and the last one is what ``ask`` gives (the
         verified draft, or the extractive answer with a notice). Without an LLM, one answer."""
         answer, hits, analysed = self._extract(question, history, filters, mode)
+        answer = self._warn_ocr(answer)
         if self.composer is None:
             yield answer
             return
         yield from self.composer.compose_stream(
             question, history, answer, hits, self.index.manifest(), self._doc_text, lang=analysed.lang
         )
+
+    def _warn_ocr(self, answer: Answer) -> Answer:
+        """An answer whose figure comes from a scanned page read with low OCR confidence says so."""
+        for c in answer.citations[:1]:
+            conf = ocr_confidence(c.origin)
+            if conf is not None and conf < self.settings.ocr_min_confidence and answer.answer is not None:
+                page = c.origin.split(" (")[0]
+                return replace(
+                    answer,
+                    notice=f"Số liệu đọc bằng OCR từ {page} với độ tin cậy {conf:.0f}%: hãy đối chiếu bản quét.",
+                )
+        return answer
 
     def _extract(
         self, question: str, history: Sequence[str], filters: Filters | None, mode: Mode

@@ -31,6 +31,8 @@ class Citation:
         cells: the row's cells, ``{"col", "header", "text"}`` each (``text``: the value and its unit
             as ``quote`` writes them), for showing the row as a table.
         row_label: what the table row is about ("Cho thuê đất").
+        origin: where in the file the sentence stands, for people ("trang 3", "trang 2 (OCR 91%)",
+            "bảng 1, dòng 4").
     """
 
     doc: str
@@ -50,6 +52,7 @@ class Citation:
     col: int = -1
     cells: list[dict[str, Any]] = field(default_factory=list)
     row_label: str = ""
+    origin: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -55,7 +55,11 @@ def read_speech(path: Path, settings: Settings) -> str:
         LoadError: the file cannot be read (wrong type, too large, damaged).
     """
     # an uploaded speech is as untrusted as an uploaded report: parse it in the jail
-    jail = ParserJail(memory_mb=settings.parse_memory_mb, timeout_s=settings.parse_timeout_s)
+    jail = ParserJail(
+        memory_mb=settings.parse_memory_mb,
+        timeout_s=settings.parse_timeout_s,
+        ocr_page_timeout_s=settings.ocr_page_timeout_s,
+    )
     try:
         loaded = jail.parse(path, max_bytes=int(settings.max_upload_mb * BYTES_PER_MB))
     finally:

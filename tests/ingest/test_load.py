@@ -443,7 +443,8 @@ BAD_INPUTS = [
     _case(
         "scan.pdf",
         lambda: _pdf_bytes([None, None]),
-        r"the PDF has no text layer \(a scan\?\); run OCR on it and ingest the result$",
+        r"the PDF has no text layer and OCR found no text on its pages \(a blank or unreadable scan\?\); "
+        r"check the scan, or run OCR on it elsewhere and ingest the text$",
     ),
     _case(
         "random.docx",
