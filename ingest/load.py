@@ -25,6 +25,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -407,9 +408,21 @@ def _load_pdf(path: Path, data: bytes, ocr_page_timeout_s: float) -> list[Block]
         if reader.is_encrypted and not _decrypts_with_empty_password(reader):
             raise LoadError(name, "the file is encrypted", encrypted_fix)
         blocks: list[Block] = []
+        ruled = _ruled_tables(data)
+        tables = 0
         for number, page in enumerate(reader.pages, start=1):
             text = page.extract_text() or ""
-            if text.strip():
+            if number in ruled:
+                # a page with ruled tables: its text around them, then each table as rows of facts
+                for item in ruled[number]:
+                    if isinstance(item, str):
+                        blocks += [Block(p, "paragraph", f"trang {number}") for p in _pdf_paragraphs(item)]
+                    else:
+                        blocks += [
+                            replace(b, origin=f"trang {number}, {b.origin}") for b in tables_of.table_blocks(item, tables)
+                        ]
+                        tables += 1
+            elif text.strip():
                 blocks += [Block(p, "paragraph", f"trang {number}") for p in _pdf_paragraphs(text)]
             else:
                 # a page without a text layer: a scan, read with OCR
@@ -424,6 +437,42 @@ def _load_pdf(path: Path, data: bytes, ocr_page_timeout_s: float) -> list[Block]
             "check the scan, or run OCR on it elsewhere and ingest the text",
         )
     return blocks
+
+
+def _ruled_tables(data: bytes) -> dict[int, list[str | tables_of.Grid]]:
+    """The pages (numbered from 1) that hold ruled tables, each as its text and its tables in
+    reading order; PyMuPDF finds a table by its ruling lines. A page without one is not listed (its
+    text is read by pypdf), nor is anything when PyMuPDF cannot read the file."""
+    import pymupdf
+
+    pymupdf.no_recommend_layout()
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    out: dict[int, list[str | tables_of.Grid]] = {}
+    try:
+        document = pymupdf.open(stream=data, filetype="pdf")
+    except Exception:  # noqa: BLE001 - pypdf reports the damage in its own words
+        return out
+    with document:
+        if document.needs_pass:
+            return out
+        for number in range(1, document.page_count + 1):
+            page = document[number - 1]
+            found = [t for t in page.find_tables().tables if t.row_count >= 2 and t.col_count >= 2]
+            if not found:
+                continue
+            boxes = [pymupdf.Rect(t.bbox) for t in found]
+            items: list[tuple[float, str | tables_of.Grid]] = []
+            for x0, y0, x1, y1, text, *_ in page.get_text("blocks"):
+                if not any(box.intersects(pymupdf.Rect(x0, y0, x1, y1)) for box in boxes):
+                    items.append((y0, text))
+            for table, box in zip(found, boxes, strict=True):
+                above = " ".join(t for y, t in items if isinstance(t, str) and y < box.y0)[-300:]
+                rows = [[cell or "" for cell in row] for row in table.extract()]
+                header = table.header
+                header_rows = 1 if header is not None and not header.external and header.names else None
+                items.append((box.y0, tables_of.make_grid(rows, header_rows=header_rows, caption=above, note=above)))
+            out[number] = [item for _, item in sorted(items, key=lambda pair: pair[0])]
+    return out
 
 
 def _ocr_blocks(name: str, page: pypdf.PageObject, number: int, timeout_s: float) -> list[Block]:

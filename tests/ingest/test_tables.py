@@ -55,6 +55,29 @@ SCHOLARSHIP_HTML = """<html><head><title>Mức học bổng khuyến khích họ
 </table><p>Học bổng được cấp 10 tháng trong năm học.</p></body></html>"""
 
 
+def ruled_pdf(path: Path) -> Path:
+    """A PDF page with a ruled table drawn with lines, a caption and a unit line above it (DejaVu Sans)."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_font(fontname="dv", fontfile="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    page.insert_text((72, 60), "Biểu 02. Kết quả thanh tra chuyên ngành tỉnh Hòa An năm 2025", fontname="dv", fontsize=12)
+    page.insert_text((72, 80), "Đơn vị tính: cuộc", fontname="dv", fontsize=10)
+    rows = [["Lĩnh vực", "Kế hoạch", "Thực hiện"], ["Đất đai", "10", "12"], ["Môi trường", "6", "5"], ["Khoáng sản", "3", "3"]]
+    x0, y0, w, h = 72, 100, 150, 24
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            page.insert_text((x0 + c * w + 5, y0 + r * h + 16), text, fontname="dv", fontsize=11)
+    for r in range(len(rows) + 1):
+        page.draw_line((x0, y0 + r * h), (x0 + 3 * w, y0 + r * h))
+    for c in range(4):
+        page.draw_line((x0 + c * w, y0), (x0 + c * w, y0 + len(rows) * h))
+    page.insert_text((72, 230), "Các cuộc thanh tra được thực hiện theo kế hoạch.", fontname="dv", fontsize=11)
+    doc.save(path)
+    return path
+
+
 def rows_of(path: Path) -> list[tuple[str, tuple[str, ...], str]]:
     loaded = load(path, max_bytes=50 * MB)
     doc = build_document(loaded, path.read_bytes())
@@ -127,3 +150,25 @@ def test_a_huge_table_is_read_up_to_its_limit() -> None:
 def test_an_empty_table_gives_no_rows(text: str) -> None:
     rows, header_rows = markdown_rows(text.splitlines())
     assert row_facts(make_grid(rows, header_rows=header_rows)) == []
+
+
+def test_pdf_ruled_table_is_read_in_the_jail(tmp_path: Path) -> None:
+    from ingest.jail import ParserJail
+
+    path = ruled_pdf(tmp_path / "thanh-tra.pdf")
+    jail = ParserJail(memory_mb=1024, timeout_s=60)
+    try:
+        loaded = jail.parse(path, max_bytes=50 * MB)
+    finally:
+        jail.close()
+    rows = [b for b in loaded.blocks if b.kind == "table_row"]
+    assert [b.text for b in rows] == [
+        "Đất đai, Kế hoạch 10 cuộc; Đất đai, Thực hiện 12 cuộc.",
+        "Môi trường, Kế hoạch 6 cuộc; Môi trường, Thực hiện 5 cuộc.",
+        "Khoáng sản, Kế hoạch 3 cuộc; Khoáng sản, Thực hiện 3 cuộc.",
+    ]
+    assert rows[0].origin == "trang 1, bảng 1, dòng 2"
+    # the text around the table is read once, in reading order, and not as table cells
+    texts = [b.text for b in loaded.blocks]
+    assert texts.index("Đơn vị tính: cuộc") < texts.index(rows[0].text) < texts.index("Các cuộc thanh tra được thực hiện theo kế hoạch.")
+    assert not any("Lĩnh vực" in t and "Kế hoạch" in t for t in texts if t not in [b.text for b in rows])

@@ -10,7 +10,7 @@ import pytest
 from baocao.settings import Settings
 from ingest import Index
 from qa import Engine
-from tests.ingest.test_tables import BUDGET_MD, SCHOLARSHIP_HTML, land_docx
+from tests.ingest.test_tables import BUDGET_MD, SCHOLARSHIP_HTML, land_docx, ruled_pdf
 from tests.qa.conftest import CORPUS
 
 
@@ -18,6 +18,7 @@ from tests.qa.conftest import CORPUS
 def engine(tmp_path_factory, cached_embedder) -> Engine:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("tables")
     land_docx(folder / "bao-cao-dat-dai-6-thang-2025.docx")
+    ruled_pdf(folder / "thanh-tra-2025.pdf")
     (folder / "thu-chi-ngan-sach-hoa-an.md").write_text(BUDGET_MD, encoding="utf-8")
     (folder / "hoc-bong-2025-2026.html").write_text(SCHOLARSHIP_HTML, encoding="utf-8")
     for report in CORPUS.iterdir():
@@ -36,8 +37,9 @@ def engine(tmp_path_factory, cached_embedder) -> Engine:  # type: ignore[no-unty
         ("Tỷ lệ cho thuê đất so với kế hoạch 6 tháng đầu năm 2025 đạt bao nhiêu phần trăm?", "97,2%", ("bao-cao-dat-dai-6-thang-2025.docx", 0, 3, 4)),
         ("Tổng thu ngân sách tỉnh Hòa An năm 2024 là bao nhiêu?", "10.260 tỷ đồng", ("thu-chi-ngan-sach-hoa-an.md", 0, 2, 3)),
         ("Thu nội địa năm 2023 của Hòa An bao nhiêu tỷ đồng?", "8.120 tỷ đồng", ("thu-chi-ngan-sach-hoa-an.md", 0, 1, 1)),
+        ("Năm 2025 Hòa An thực hiện bao nhiêu cuộc thanh tra đất đai?", "12 cuộc", ("thanh-tra-2025.pdf", 0, 1, 2)),
     ],
-    ids=["docx-area", "docx-english", "docx-percent", "md-total", "md-cell"],
+    ids=["docx-area", "docx-english", "docx-percent", "md-total", "md-cell", "pdf-count"],
 )
 def test_a_table_cell_answers_with_its_unit_and_table_citation(
     engine: Engine, question: str, answer: str, where: tuple[str, int, int, int]
