@@ -54,7 +54,7 @@ class IngestReport:
     warnings: list[Failure] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
-        """The summary as ``{added, updated, unchanged, failed: [{path, reason}], chunks, seconds}``."""
+        """The summary as ``{added, updated, unchanged, failed: [{path, reason}], chunks, seconds, ocr_pages, warnings}``."""
         return {
             "added": self.added,
             "updated": self.updated,
