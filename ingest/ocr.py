@@ -16,6 +16,8 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
+from baocao.errors import BaocaoError
+
 OCR_LANG = "vie"
 _MIN_IMAGE_PIXELS = 100 * 100  # logos and rules are not pages
 
@@ -35,8 +37,9 @@ class PageText:
     words: int
 
 
-class OcrUnavailable(Exception):
-    """The ``tesseract`` program or its Vietnamese model is not installed."""
+class OcrUnavailable(BaocaoError):
+    """The ``tesseract`` program or its Vietnamese model is not installed (the loader turns it
+    into a ``LoadError`` naming the file and the fix)."""
 
 
 def available() -> bool:
