@@ -34,6 +34,7 @@ _HEADER_UNIT = re.compile(r"\s*[(\[]\s*(?:đvt\s*[:.]?\s*|đơn vị(?: tính)?\
 # "Đơn vị: triệu đồng", "ĐVT: ha", "Đơn vị tính: tỷ đồng" above or in the caption of a table
 _UNIT_NOTE = re.compile(r"(?:đơn vị tính|đơn vị|đvt)\s*[:.]\s*([^\n;,)]{1,24})", re.IGNORECASE)
 _SEQUENCE_HEADER = re.compile(r"^(?:stt|tt|số tt|số thứ tự|no\.?|#)$")
+_FIGURE_WITH_UNIT = re.compile(r"^[-+−]?\d[\d.,]*\s?[^\s\d]{1,8}$")  # "66,4 ha", "12%"; not "6 tháng đầu năm"
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NOT_UNIT = re.compile(r"^(?:tiếp|kèm|theo|xem|trích|nguồn|ghi chú|dự kiến|ước)", re.IGNORECASE)
 _UNIT_COLUMN = re.compile(r"^(?:đvt|đơn vị(?: tính)?|unit)$", re.IGNORECASE)
@@ -116,7 +117,7 @@ def make_grid(rows: Sequence[Sequence[str]], *, header_rows: int | None = None, 
 def _count_header_rows(rows: list[list[str]]) -> int:
     count = 0
     for row in rows[:_MAX_HEADER_ROWS]:
-        if any(_is_number(c) for c in row[1:]):
+        if any(_has_figure(c) for c in row[1:]):
             break
         count += 1
     # a table of text only has its first row as the header, if it has more than one row
@@ -124,7 +125,15 @@ def _count_header_rows(rows: list[list[str]]) -> int:
 
 
 def _is_number(text: str) -> bool:
+    """A bare figure: "42,75", "1.200.000", "97,2%" (it takes the unit of its header)."""
     return bool(text) and _NUMERIC.match(text) is not None
+
+
+def _has_figure(text: str) -> bool:
+    """A figure, bare or with its own unit ("66,4 ha"): what a header row does not hold."""
+    if _is_number(text):
+        return _YEAR.match(text.strip()) is None  # "2024" heads a column of years' figures
+    return _FIGURE_WITH_UNIT.match(text or "") is not None
 
 
 def column_headers(grid: Grid) -> list[tuple[str, str]]:
@@ -177,8 +186,8 @@ def row_facts(grid: Grid) -> list[RowFact]:
         cells: list[TableCell] = []
         seen: set[tuple[str, str]] = set()
         for c, value in enumerate(row):
-            if c in label_cols or c in (unit_col, seq_col) or not value:
-                continue
+            if c in label_cols or c in (unit_col, seq_col) or not value or value == label:
+                continue  # a label cell merged across columns is the label, not a figure
             header, header_unit = headers[c]
             if (header, value) in seen:
                 continue  # a cell merged across columns is written once

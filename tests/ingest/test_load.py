@@ -261,7 +261,7 @@ def test_md_headings_title_tables_and_inline_markup(tmp_path: Path) -> None:
         ("Báo cáo sơ kết", "heading"),
         ("I. Kết quả", "heading"),
         ("Cho thuê đất 22 tổ chức với diện tích 66,4 ha.", "paragraph"),
-        ("Chỉ tiêu | Kết quả\nCho thuê | 66,4 ha", "paragraph"),
+        ("Cho thuê, Kết quả 66,4 ha.", "table_row"),  # a table row as a fact (ingest.tables)
         ("Ghi chú", "heading"),
     ]
     assert loaded.blocks[-1].origin == "đoạn 5"
@@ -282,14 +282,15 @@ def test_docx_headings_paragraphs_tables_in_order(tmp_path: Path) -> None:
     loaded = load(_write(tmp_path, "bao-cao.docx", _docx_bytes()), max_bytes=LIMIT)
     assert loaded.format == "docx"
     assert loaded.title == "Báo cáo sơ kết 9 tháng"
-    assert loaded.blocks == [
-        Block("I. Kết quả đạt được", "heading", "đoạn 1"),
-        Block("Cho thuê đất 22 tổ chức với diện tích 66,4 ha.", "paragraph", "đoạn 2"),
-        Block("Chỉ tiêu | Đơn vị | Kết quả", "paragraph", "đoạn 3"),
-        Block("Thu hồi đất | hộ | 1.109", "paragraph", "đoạn 4"),
-        Block("Tổng cộng | 66,4 ha", "paragraph", "đoạn 5"),
-        Block("II. Nhiệm vụ", "heading", "đoạn 6"),
-        Block("Hoàn thành kế hoạch sử dụng đất năm 2022.", "paragraph", "đoạn 7"),
+    assert [(b.text, b.kind, b.origin) for b in loaded.blocks] == [
+        ("I. Kết quả đạt được", "heading", "đoạn 1"),
+        ("Cho thuê đất 22 tổ chức với diện tích 66,4 ha.", "paragraph", "đoạn 2"),
+        # each table's data rows as facts: the unit column "Đơn vị" gives "hộ"; the one-row table
+        # has no header, its label merged across two columns
+        ("Thu hồi đất, Kết quả 1.109 hộ.", "table_row", "bảng 1, dòng 2"),
+        ("Tổng cộng 66,4 ha.", "table_row", "bảng 2, dòng 1"),
+        ("II. Nhiệm vụ", "heading", "đoạn 5"),
+        ("Hoàn thành kế hoạch sử dụng đất năm 2022.", "paragraph", "đoạn 6"),
     ]
 
 
@@ -345,12 +346,11 @@ def test_html_drops_scripts_keeps_structure(tmp_path: Path) -> None:
         ("Phần sau", "paragraph"),
         ("Thu hồi 5 ha", "paragraph"),
         ("Giao\nđất", "paragraph"),
-        ("Chỉ tiêu | Kết quả", "paragraph"),
-        ("Cho thuê | 66,4 ha", "paragraph"),
+        ("Cho thuê, Kết quả 66,4 ha.", "table_row"),
         ("II. Nhiệm & vụ", "heading"),
     ]
     assert all("-text" not in block.text for block in loaded.blocks)
-    assert loaded.blocks[-1].origin == "đoạn 9"
+    assert loaded.blocks[-1].origin == "đoạn 8"
 
 
 @pytest.mark.parametrize(

@@ -225,4 +225,4 @@ def test_cli_ingest_json_and_exit_code(tmp_path: Path) -> None:
     summary = json.loads(proc.stdout)
     assert summary["added"] == 1 and summary["chunks"] == 1
     assert summary["failed"][0]["path"] == str(bad)
-    assert set(summary) == {"added", "updated", "unchanged", "failed", "chunks", "seconds"}
+    assert set(summary) == {"added", "updated", "unchanged", "failed", "chunks", "seconds", "ocr_pages", "warnings"}
