@@ -65,13 +65,15 @@ def reference_items(kind: str) -> list[dict[str, Any]]:
     return out
 
 
-def documents() -> list[Path]:
-    """Every document of the gold corpus (all splits: each split's questions are asked of them all).
+def documents(split: str | None = None) -> list[Path]:
+    """The documents of the gold corpus: all of them (each split's questions are asked of them all,
+    as ``baocao eval --split`` does), or those of one split.
 
     Raises:
         SettingsError: the shared articles are not where the gold corpus expects them.
     """
-    names = [line.split("\t")[0] for line in (GOLD_DIR / "docs.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    rows = [line.split("\t") for line in (GOLD_DIR / "docs.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    names = [r[0] for r in rows if split is None or r[1] == split]
     missing = [n for n in names if not (ARTICLES / n).is_file()]
     if missing:
         raise SettingsError(

@@ -488,7 +488,7 @@ def _ocr_blocks(name: str, page: pypdf.PageObject, number: int, timeout_s: float
         raise LoadError(name, f"OCR of page {number} took longer than {timeout_s:g} s", fix) from None
     if read is None or not read.text.strip():
         return []
-    origin = f"trang {number} (OCR {read.confidence:.0f}%)"
+    origin = ocr.page_origin(number, read.confidence)
     return [Block(p, "paragraph", origin) for p in _pdf_paragraphs(read.text)]
 
 

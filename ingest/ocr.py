@@ -11,6 +11,7 @@ trusted can be reported and its figures flagged.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from baocao.errors import BaocaoError
 
 OCR_LANG = "vie"
 _MIN_IMAGE_PIXELS = 100 * 100  # logos and rules are not pages
+_OCR_ORIGIN = re.compile(r"\(OCR (\d+(?:\.\d+)?)%\)")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,17 @@ class PageText:
     text: str
     confidence: float
     words: int
+
+
+def page_origin(number: int, confidence: float) -> str:
+    """Where an OCR'd paragraph comes from, for people: "trang 2 (OCR 96%)"."""
+    return f"trang {number} (OCR {confidence:.0f}%)"
+
+
+def ocr_confidence(origin: str) -> float | None:
+    """The OCR confidence an origin records ("trang 2 (OCR 96%)" -> 96.0), or None if not OCR'd."""
+    m = _OCR_ORIGIN.search(origin)
+    return float(m.group(1)) if m else None
 
 
 class OcrUnavailable(BaocaoError):

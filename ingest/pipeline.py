@@ -8,7 +8,6 @@ so a crash at any point leaves either the old or the new version visible, never 
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,11 +18,11 @@ from baocao.settings import Settings
 from ingest.chunk import build_document, chunk_document, document_id
 from ingest.embed import Embedder
 from ingest.load import SUPPORTED_EXTENSIONS, load
+from ingest.ocr import ocr_confidence
 from ingest.records import Loaded
 from ingest.store import Store
 
 Progress = Callable[[str, int, int], None]
-_OCR_ORIGIN = re.compile(r"\(OCR (\d+(?:\.\d+)?)%\)")
 Loader = Callable[[Path, int], Loaded]
 
 
@@ -65,12 +64,6 @@ class IngestReport:
             "ocr_pages": self.ocr_pages,
             "warnings": [{"path": w.path, "reason": w.reason} for w in self.warnings],
         }
-
-
-def ocr_confidence(origin: str) -> float | None:
-    """The OCR confidence an origin records ("trang 2 (OCR 91%)" -> 91.0), or None if not OCR'd."""
-    m = _OCR_ORIGIN.search(origin)
-    return float(m.group(1)) if m else None
 
 
 def _note_ocr(report: IngestReport, path: str, loaded: Loaded, min_confidence: float) -> None:

@@ -12,7 +12,7 @@ from baocao.errors import QuestionError
 from baocao.settings import Settings
 from ingest.index import Index
 from ingest.normalize import clean
-from ingest.pipeline import ocr_confidence
+from ingest.ocr import ocr_confidence
 from qa.abbreviations import Abbreviations
 from qa.answer import Candidate, Extractor, answer_question
 from qa.conversation import resolve
