@@ -1,4 +1,4 @@
-"""The gold corpus's dev split, as CI's regression guard for the fitted ranker: every gold document
+"""The gold corpus's dev split, as CI's regression guard for the fitted ranker: the dev documents
 ingested (with the reference report), every dev question and claim asked. The thresholds are the figures measured
 when the ranker was last fitted, less a small margin; the sealed test split is not run here
 (``make bench-gold``)."""
@@ -15,13 +15,14 @@ from tests.conftest import EMBED_CACHE
 
 pytestmark = pytest.mark.slow
 
-# measured on the dev split with the packaged ranker (issue 14's closing note): accuracy 0.329,
-# abstention recall 0.974, candidate oracle 0.931, sentence hit@5 0.704, wrong answers 0.042,
-# calibration error 0.068, claim verdicts 0.625; the guards sit a little beyond them
-DEV_QA = {"accuracy": 0.31, "abstention_recall": 0.93, "candidate_oracle": 0.90, "sentence_hit@5": 0.68}
+# measured on the dev split over the dev documents and the reference report, with the packaged
+# ranker (schema 3: tables read as row facts): accuracy 0.318, abstention recall 1.000, candidate
+# oracle 0.939, sentence hit@5 0.725, wrong answers 0.042, calibration error 0.088, claim verdicts
+# 0.646; the guards sit a little beyond them
+DEV_QA = {"accuracy": 0.30, "abstention_recall": 0.95, "candidate_oracle": 0.91, "sentence_hit@5": 0.70}
 DEV_WRONG_RATE = 0.06
-DEV_CALIBRATION_ERROR = 0.10
-DEV_CLAIMS = {"verdict_accuracy": 0.59}
+DEV_CALIBRATION_ERROR = 0.11
+DEV_CLAIMS = {"verdict_accuracy": 0.62}
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +30,11 @@ def dev_runs(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("gold"), embed_cache_dir=EMBED_CACHE, progress=False, ranker="fitted"
     )
-    # one index of every gold document and the reference report, for the questions and the claims
+    # one index of the dev split's documents and the reference report, for the questions and the
+    # claims (the full corpus, with the other splits' documents as distractors, is what
+    # `baocao eval qa --split dev` runs; CI keeps to the dev documents to stay under its time)
     with Index.open(settings, writable=True) as index:
-        report = index.ingest([*gold.documents(), gold.REFERENCE])
+        report = index.ingest([*gold.documents("dev"), gold.REFERENCE])
     assert not report.failed
     qa, _ = evaluate("qa", None, settings, split="dev", use_index=True)
     claims, _ = evaluate("claims", None, settings, split="dev", use_index=True)
