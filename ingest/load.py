@@ -256,7 +256,17 @@ def _load_md(text: str) -> tuple[list[Block], str | None]:
     for lines in _paragraph_lines(text):
         paragraph: list[str] = []
         table: list[str] = []
-        for line in [*lines, ""]:
+        padded = [*lines, ""]
+        for n, line in enumerate(padded):
+            if table and line and not line.startswith("|"):
+                # rows the converter broke: a row missing its leading "|" ("Kinh | Việt | 85,32% |"),
+                # or a line of text between rows ("Hệ Nam Á" over its group)
+                if line.rstrip().endswith("|") or " | " in line:
+                    table.append(f"| {line}")
+                    continue
+                if _md_table_line(padded[n + 1]):
+                    table.append(f"| {line} |")
+                    continue
             if table and not line.startswith("|"):
                 if paragraph:
                     before = _md_inline(f"{before.splitlines()[-1] if before else ''}\n" + "\n".join(paragraph[-2:])).strip()
@@ -264,7 +274,11 @@ def _load_md(text: str) -> tuple[list[Block], str | None]:
                     paragraph = []
                 rows, header_rows = tables_of.markdown_rows(table)
                 grid = tables_of.make_grid(
-                    [[_md_inline(c) for c in r] for r in rows], header_rows=header_rows, caption=before, note=before
+                    [[_md_inline(c) for c in r] for r in rows],
+                    header_rows=header_rows,
+                    caption=before,
+                    note=before,
+                    ragged="right",
                 )
                 items.extend(tables_of.table_blocks(grid, tables))
                 tables += 1
@@ -286,6 +300,10 @@ def _load_md(text: str) -> tuple[list[Block], str | None]:
             before = _md_inline(f"{before.splitlines()[-1] if before else ''}\n" + "\n".join(paragraph[-2:])).strip()
         items.append((_md_inline("\n".join(paragraph)), "paragraph"))
     return _numbered(items), title
+
+
+def _md_table_line(line: str) -> bool:
+    return line.startswith("|") or line.rstrip().endswith("|") or " | " in line
 
 
 def _md_inline(text: str) -> str:

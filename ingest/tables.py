@@ -77,7 +77,14 @@ class RowFact:
     cells: list[TableCell] = field(default_factory=list)
 
 
-def make_grid(rows: Sequence[Sequence[str]], *, header_rows: int | None = None, caption: str = "", note: str = "") -> Grid:
+def make_grid(
+    rows: Sequence[Sequence[str]],
+    *,
+    header_rows: int | None = None,
+    caption: str = "",
+    note: str = "",
+    ragged: str = "left",
+) -> Grid:
     """A grid from rows of cell texts (ragged rows padded); header rows counted when not given.
 
     Args:
@@ -86,6 +93,9 @@ def make_grid(rows: Sequence[Sequence[str]], *, header_rows: int | None = None, 
             Markdown rule line); otherwise the leading rows with no figure outside their first column.
         caption: the table's caption, or the line above it.
         note: text near the table that may give its unit ("Đơn vị: triệu đồng").
+        ragged: how a row shorter than the table stands: ``"left"`` (its cells from the first
+            column; missing cells at the end) or ``"right"`` (its last cell in the last column:
+            a Markdown table converted from HTML loses the cells a row span covered, at the start).
     """
     cleaned: list[list[str]] = []
     cells = 0
@@ -96,8 +106,13 @@ def make_grid(rows: Sequence[Sequence[str]], *, header_rows: int | None = None, 
         cells += len(texts)
         if any(texts):
             cleaned.append(texts)
+    if ragged == "right":
+        cleaned = [_without_trailing_empty(r) for r in cleaned]
     width = max((len(r) for r in cleaned), default=0)
-    cleaned = [r + [""] * (width - len(r)) for r in cleaned]
+    if ragged == "right":
+        cleaned = [[""] * (width - len(r)) + r for r in cleaned]
+    else:
+        cleaned = [r + [""] * (width - len(r)) for r in cleaned]
     if header_rows is None:
         header_rows = _count_header_rows(cleaned)
     unit = ""
@@ -112,6 +127,13 @@ def make_grid(rows: Sequence[Sequence[str]], *, header_rows: int | None = None, 
         if m and _looks_like_unit(m.group(1)) and not _NOT_UNIT.match(m.group(1).strip()):
             unit = m.group(1).strip()
     return Grid(cleaned, min(header_rows, len(cleaned)), " ".join(clean(caption).split()), unit)
+
+
+def _without_trailing_empty(row: list[str]) -> list[str]:
+    end = len(row)
+    while end > 1 and not row[end - 1]:
+        end -= 1
+    return row[:end]
 
 
 def _count_header_rows(rows: list[list[str]]) -> int:
