@@ -207,3 +207,17 @@ def test_percent(value: float, shown: str) -> None:
 def test_format_date() -> None:
     assert render.format_date("2021-10-09T08:30:00") == "09/10/2021 08:30"
     assert render.format_date("không phải ngày") == "không phải ngày"
+
+
+def test_a_table_citation_is_shown_as_its_row_with_the_cell_marked() -> None:
+    row = "Cho thuê đất, Số tổ chức 11; Cho thuê đất, Diện tích 42,75 ha."
+    cells = [{"col": 1, "header": "Số tổ chức", "text": "11"}, {"col": 2, "header": "Diện tích", "text": "42,75 ha"}]
+    cited = _citation(
+        quote=row, context=row, start=0, end=len(row), context_start=0, answer_start=row.index("42,75"),
+        answer_end=row.index("42,75") + 8, table=0, row=3, col=2, cells=cells, row_label="Cho thuê đất",
+        origin="bảng 1, dòng 4",
+    )  # fmt: skip
+    html = render.answer_html(_answer(answer="42,75 ha", citations=[cited]))
+    assert "<table class='bc-table'><tr><th></th><th>Số tổ chức</th><th>Diện tích</th></tr>" in html
+    assert "<th>Cho thuê đất</th><td>11</td><td class='bc-cell-hl'><strong>42,75 ha</strong></td>" in html
+    assert "Bảng 1, dòng 4" in html and "bảng 1, dòng 4" in html
