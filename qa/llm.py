@@ -206,22 +206,14 @@ class Composer:
     ) -> Answer:
         """The answer with the LLM's verified draft as its ``text``, or the extractive answer with a
         notice of why the draft is not shown."""
-        evidence, cites = passages(
-            answer,
-            hits,
-            manifest,
-            doc_text,
-            limit=self.settings.llm_passages,
-            budget_chars=self.settings.llm_context_chars,
-        )
+        evidence, cites = self._evidence(answer, hits, manifest, doc_text)
         if not evidence:
             return answer
         try:
             reply = self.llm.chat(prompt(question, history, answer, evidence, lang))
             draft = (reply.message.content or "").strip()
         except Exception as error:  # noqa: BLE001 - a server's failure must never reach the user as a trace
-            log.warning("llm %s failed: %s", self.spec.base_url, error)
-            return replace(answer, notice=_unreachable(error, lang), llm_error=f"server: {type(error).__name__}: {error}")
+            return self._failed(answer, error, lang)
         return self.judge(draft, answer, evidence, cites, lang=lang)
 
     def compose_stream(
@@ -239,9 +231,7 @@ class Composer:
         draft so far passes the guard, the answer with that much of it (``generated``); at the end
         the answer ``compose`` gives. A sentence that does not pass holds back the rest until the
         end, where the whole draft is judged: no unverified figure is ever yielded."""
-        evidence, cites = passages(
-            answer, hits, manifest, doc_text, limit=self.settings.llm_passages, budget_chars=self.settings.llm_context_chars
-        )
+        evidence, cites = self._evidence(answer, hits, manifest, doc_text)
         if not evidence:
             yield answer
             return
@@ -258,10 +248,21 @@ class Composer:
                     shown = cut
                     yield part
         except Exception as error:  # noqa: BLE001 - a server's failure must never reach the user as a trace
-            log.warning("llm %s failed: %s", self.spec.base_url, error)
-            yield replace(answer, notice=_unreachable(error, lang), llm_error=f"server: {type(error).__name__}: {error}")
+            yield self._failed(answer, error, lang)
             return
         yield self.judge(draft.strip(), answer, evidence, cites, lang=lang)
+
+    def _evidence(
+        self, answer: Answer, hits: Sequence[Hit], manifest: dict[str, DocRecord], doc_text: Callable[[str], str]
+    ) -> tuple[list[Passage], list[Citation]]:
+        return passages(
+            answer, hits, manifest, doc_text, limit=self.settings.llm_passages, budget_chars=self.settings.llm_context_chars
+        )
+
+    def _failed(self, answer: Answer, error: Exception, lang: str) -> Answer:
+        """The extractive answer with a notice: the server timed out or could not be reached."""
+        log.warning("llm %s failed: %s", self.spec.base_url, error)
+        return replace(answer, notice=_unreachable(error, lang), llm_error=f"server: {type(error).__name__}: {error}")
 
     def verified_part(
         self, part: str, answer: Answer, evidence: Sequence[Passage], cites: Sequence[Citation], *, lang: str

@@ -4,7 +4,6 @@ grounding guard that decides whether the draft is shown."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 
@@ -16,7 +15,7 @@ from ingest import Index
 from qa import Engine
 from qa.grounding import Passage, check_draft, renumber
 from qa.llm import LLMSpec, parse_llm
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.qa.conftest import CORPUS
 from tests.qa.llm_server import llm_server, passage_lines
 
@@ -142,9 +141,7 @@ def test_a_slow_or_absent_server_gives_the_extractive_answer(settings, cached_em
             settings, f"openai:http://127.0.0.1:{server.server_address[1]}/v1", cached_embedder, llm_timeout_s=0.5
         ).ask(QUESTION)
     assert not slow.generated and slow.answer == "66,4 ha" and "không trả lời kịp" in slow.notice
-    with socket.socket() as s:  # a port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # a port nothing listens on
     absent = engine_with(settings, f"ollama:test@127.0.0.1:{port}", cached_embedder).ask(QUESTION)
     assert not absent.generated and absent.answer == "66,4 ha" and "không kết nối được" in absent.notice
 

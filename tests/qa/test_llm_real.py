@@ -5,7 +5,6 @@ judged; what is checked is that nothing it invents reaches the user."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,14 +18,8 @@ from eval.runner import read_jsonl, run_qa
 from ingest import Index
 from qa import Engine
 from qa.grounding import Passage, check_draft
-from tests.conftest import SHARED
+from tests.conftest import SHARED, free_port
 from tests.qa.conftest import CORPUS
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +34,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     params.cpuparams.n_threads = 2
     params.cpuparams_batch.n_threads = 2
     params.hostnames = ["127.0.0.1"]
-    params.port = _free_port()
+    params.port = free_port()
     server = xlc.Server(params)
     address = server.listening_address
     for _ in range(60):
