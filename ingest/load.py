@@ -261,7 +261,7 @@ def _load_md(text: str) -> tuple[list[Block], str | None]:
                 # rows the converter broke: a row missing its leading "|" ("Kinh | Việt | 85,32% |"),
                 # or a line of text between rows ("Hệ Nam Á" over its group)
                 if line.rstrip().endswith("|") or " | " in line:
-                    table.append(f"| {line}")
+                    table.append(line)
                     continue
                 if _md_table_line(padded[n + 1]):
                     table.append(f"| {line} |")
@@ -277,7 +277,7 @@ def _load_md(text: str) -> tuple[list[Block], str | None]:
                     header_rows=header_rows,
                     caption=before,
                     note=before,
-                    ragged="right",
+                    ragged="fit",
                 )
                 items.extend(tables_of.table_blocks(grid, tables))
                 tables += 1
@@ -293,6 +293,11 @@ def _load_md(text: str) -> tuple[list[Block], str | None]:
                     title = _md_inline(heading.group(2)).strip()
             elif line.startswith("|"):
                 table.append(line)
+            elif "|" in line and tables_of.is_markdown_rule(padded[n + 1]):
+                # a header row glued to the text before it: "[sửa | sửa]| Năm | Số lượng hành khách |"
+                start = tables_of.header_start(line, padded[n + 1])
+                paragraph.append(line[:start])
+                table.append(line[start:])
             elif not _MD_THEMATIC_BREAK.match(line):
                 paragraph.append(line)
         if paragraph:

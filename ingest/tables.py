@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.normalize import clean
@@ -35,7 +35,7 @@ _HEADER_UNIT = re.compile(r"\s*[(\[]\s*(?:đvt\s*[:.]?\s*|đơn vị(?: tính)?\
 _UNIT_NOTE = re.compile(r"(?:đơn vị tính|đơn vị|đvt)\s*[:.]\s*([^\n;,)]{1,24})", re.IGNORECASE)
 _SEQUENCE_HEADER = re.compile(r"^(?:stt|tt|số tt|số thứ tự|no\.?|#)$")
 _FIGURE_WITH_UNIT = re.compile(r"^[-+−]?\d[\d.,]*\s?[^\s\d]{1,8}$")  # "66,4 ha", "12%"; not "6 tháng đầu năm"
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 _NOT_UNIT = re.compile(r"^(?:tiếp|kèm|theo|xem|trích|nguồn|ghi chú|dự kiến|ước)", re.IGNORECASE)
 _UNIT_COLUMN = re.compile(r"^(?:đvt|đơn vị(?: tính)?|unit)$", re.IGNORECASE)
 _LABEL_JOIN = " / "
@@ -93,9 +93,11 @@ def make_grid(
             Markdown rule line); otherwise the leading rows with no figure outside their first column.
         caption: the table's caption, or the line above it.
         note: text near the table that may give its unit ("Đơn vị: triệu đồng").
-        ragged: how a row shorter than the table stands: ``"left"`` (its cells from the first
-            column; missing cells at the end) or ``"right"`` (its last cell in the last column:
-            a Markdown table converted from HTML loses the cells a row span covered, at the start).
+        ragged: how a data row shorter than the table stands: ``"left"`` (its cells from the
+            first column; missing cells at the end) or ``"fit"`` (where its cells' kinds, figure or
+            text, agree best with their columns': a Markdown table converted from HTML loses the
+            cells after a multi-line cell at the end, and the cells a row span covered at the start;
+            those are taken from the row above).
     """
     cleaned: list[list[str]] = []
     cells = 0
@@ -106,15 +108,16 @@ def make_grid(
         cells += len(texts)
         if any(texts):
             cleaned.append(texts)
-    if ragged == "right":
+    if ragged == "fit":
         cleaned = [_without_trailing_empty(r) for r in cleaned]
     width = max((len(r) for r in cleaned), default=0)
-    if ragged == "right":
-        cleaned = [[""] * (width - len(r)) + r for r in cleaned]
+    if ragged == "fit":
+        cleaned = _fit_rows(cleaned, width, header_rows or 0)
     else:
         cleaned = [r + [""] * (width - len(r)) for r in cleaned]
     if header_rows is None:
         header_rows = _count_header_rows(cleaned)
+    header_rows += _numbering_rows(cleaned, header_rows)
     unit = ""
     for text in (note, caption):
         m = _UNIT_NOTE.search(text or "")
@@ -127,6 +130,42 @@ def make_grid(
         if m and _looks_like_unit(m.group(1)) and not _NOT_UNIT.match(m.group(1).strip()):
             unit = m.group(1).strip()
     return Grid(cleaned, min(header_rows, len(cleaned)), " ".join(clean(caption).split()), unit)
+
+
+def _fit_rows(rows: list[list[str]], width: int, header_rows: int) -> list[list[str]]:
+    """Rows padded to ``width``: header rows and rows of the table's width as they are, a shorter
+    data row at the offset where its figures and texts fall in columns of figures and texts, the
+    cells before it (lost to a row span) repeated from the row above."""
+    full = [r for r in rows[header_rows:] if len(r) == width] or rows[header_rows:]
+    figures = [sum(_is_number(r[c]) for r in full if c < len(r)) for c in range(width)]
+    texts = [sum(bool(r[c]) and not _is_number(r[c]) for r in full if c < len(r)) for c in range(width)]
+
+    def agreement(row: list[str], offset: int) -> int:
+        score = 0
+        for c, text in enumerate(row, start=offset):
+            if text:
+                score += figures[c] - texts[c] if _is_number(text) else texts[c] - figures[c]
+        return score
+
+    out: list[list[str]] = []
+    for n, row in enumerate(rows):
+        if n < header_rows or len(row) >= width:
+            out.append(row + [""] * (width - len(row)))
+            continue
+        offset = max(range(width - len(row) + 1), key=lambda o: (agreement(row, o), -o))
+        above = out[-1] if n > header_rows else [""] * width
+        out.append(above[:offset] + row + [""] * (width - len(row) - offset))
+    return out
+
+
+def _numbering_rows(rows: list[list[str]], header_rows: int) -> int:
+    """1 when the first row under the headers numbers the columns ("Tháng | 1 | 2 | … | 12", "(1) |
+    (2) | (3)"): it belongs to the header."""
+    if header_rows >= len(rows) - 1:
+        return 0
+    numbers = [c.strip("() ") for c in rows[header_rows][1:] if c]
+    digits = [int(x) for x in numbers if x.isdigit()]
+    return int(len(digits) >= 3 and len(digits) >= len(numbers) - 1 and digits == list(range(1, len(digits) + 1)))
 
 
 def _without_trailing_empty(row: list[str]) -> list[str]:
@@ -147,8 +186,17 @@ def _count_header_rows(rows: list[list[str]]) -> int:
 
 
 def _is_number(text: str) -> bool:
-    """A bare figure: "42,75", "1.200.000", "97,2%" (it takes the unit of its header)."""
-    return bool(text) and _NUMERIC.match(text) is not None
+    """A bare figure: "42,75", "1.200.000", "97,2%" (it takes the unit of its header); not a code
+    ("0802.51.00", a tariff line) whose dotted groups are not thousands."""
+    if not text or _NUMERIC.match(text) is None:
+        return False
+    groups = text.strip(" ()%‰").split(",")[0].split(".")
+    return len(groups) < 3 or all(len(g) == 3 for g in groups[1:])
+
+
+def _is_code(text: str) -> bool:
+    """An identifier written in digits: a year, a tariff line, a code ("2024", "0802.51.00")."""
+    return bool(_YEAR.match(text)) or (_NUMERIC.match(text) is not None and not _is_number(text))
 
 
 def _has_figure(text: str) -> bool:
@@ -167,6 +215,8 @@ def column_headers(grid: Grid) -> list[tuple[str, str]]:
             text = grid.rows[r][col]
             if text and text not in levels:
                 levels.append(text)
+        if len(levels) > 1:  # the column's number under its header ("(3)") is not its name
+            levels = [x for x in levels if not x.strip("() ").isdigit()]
         unit = ""
         if levels:
             m = _HEADER_UNIT.search(levels[-1])
@@ -174,6 +224,10 @@ def column_headers(grid: Grid) -> list[tuple[str, str]]:
                 unit = m.group(1).strip()
                 levels[-1] = levels[-1][: m.start()].strip()
         out.append((_LABEL_JOIN.join(x for x in levels if x), unit))
+    # a column numbered under what the first column's header names: "Tháng | 1 | 2" is "Tháng 1"
+    first = out[0][0].split(_LABEL_JOIN)[-1] if out else ""
+    if first and not _is_number(first):
+        out = [(f"{first} {h}" if c and h.isdigit() else h, u) for c, (h, u) in enumerate(out)]
     return out
 
 
@@ -191,13 +245,20 @@ def row_facts(grid: Grid) -> list[RowFact]:
     seq_col = 0 if headers and (
         _SEQUENCE_HEADER.match(_plain(headers[0][0])) or all(not r[0] or _SEQUENCE.match(r[0]) for r in data)
     ) and len(headers) > 1 else None
+    # where a row's first cell is a figure ("231.000 | Vỡ đập Bản Kiều | 1975"), the first column
+    # of texts labels it
+    text_col = next((c for c in range(len(headers)) if _mostly_text(r[c] for r in data)), None)
     facts = []
     for r in range(grid.header_rows, len(grid.rows)):
         row = grid.rows[r]
-        label_cols = _label_columns(row, unit_col, seq_col)
+        near = [grid.rows[x] for x in (r - 1, r + 1) if grid.header_rows <= x < len(grid.rows)]
+        grouped = {c for c, text in enumerate(row) if text and any(n[c] == text for n in near)}
+        label_cols = _label_columns(row, unit_col, seq_col, grouped) or (
+            [text_col] if text_col is not None and row[text_col] and not _is_number(row[text_col]) else []
+        )
         label = " ".join(dict.fromkeys(row[c] for c in label_cols if row[c]))
-        if label_cols and _is_number(label) and headers[label_cols[0]][0]:
-            # a label that is a number says what it is with its header: "Năm 2024"
+        if label_cols and _YEAR.match(row[label_cols[0]]) and headers[label_cols[0]][0]:
+            # a label that is a year says what it is with its header: "Năm 2024"
             label = f"{headers[label_cols[0]][0]} {label}"
         row_unit = row[unit_col] if unit_col is not None else ""
         # a unit written after the row's label: "Thu ngân sách (tỷ đồng) | 10 | 12"
@@ -230,19 +291,43 @@ def row_facts(grid: Grid) -> list[RowFact]:
     return facts
 
 
-def _label_columns(row: list[str], unit_col: int | None, seq_col: int | None) -> list[int]:
-    """The column of the row's label: its first text cell, after a sequence number ("1", "II",
-    "a)") when a text cell follows it, or a year in the first column ("2024 | 120 | 30")."""
+def _mostly_text(cells: Iterable[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and sum(not _is_number(c) and not _is_code(c) for c in filled) >= 0.6 * len(filled)
+
+
+def _label_columns(row: list[str], unit_col: int | None, seq_col: int | None, grouped: set[int]) -> list[int]:
+    """The columns of the row's label: its first text cell, after a sequence number ("1", "II",
+    "a)") when a text cell follows it, or a year in the first column ("2024 | 120 | 30"); a year or
+    a code with the text cell after it ("0802.51.00 | Chưa bóc vỏ | 5"). Leading cells that the rows
+    around repeat (a row span: the group "Nam Á" over its peoples) come before it."""
+    groups: list[int] = []
     for c, text in enumerate(row):
-        if c in (unit_col, seq_col) or not text:
-            continue
-        follows = row[c + 1] if c + 1 < len(row) else ""
-        if _SEQUENCE.match(text) and follows and not _is_number(follows):
-            continue  # the "STT" column
-        if _YEAR.match(text) and c == 0:
-            return [c]
-        return [] if _is_number(text) else [c]
-    return []
+        if c in grouped and text and not _is_number(text) and c not in (unit_col, seq_col):
+            follows = next((x for x in row[c + 1 :] if x), "")
+            if follows and not _is_number(follows):
+                groups.append(c)
+                continue
+        own = _own_label(row, c, unit_col, seq_col)
+        if own is not None:
+            return groups + own
+    return groups
+
+
+def _own_label(row: list[str], c: int, unit_col: int | None, seq_col: int | None) -> list[int] | None:
+    """The label columns starting at column ``c``, ``[]`` when the row has no label, ``None`` to
+    look further right."""
+    text = row[c]
+    if c in (unit_col, seq_col) or not text:
+        return None
+    follows = row[c + 1] if c + 1 < len(row) else ""
+    if _SEQUENCE.match(text) and follows and not _is_number(follows):
+        return None  # the "STT" column
+    if _is_number(text) and not (c == 0 and _YEAR.match(text)):
+        return []
+    # a year or a code names the row with the text after it: "1830 | New York City | 4.4"
+    after = row[c + 1] if c + 1 < len(row) else ""
+    return [c, c + 1] if _is_code(text) and after and not _is_number(after) and not _is_code(after) else [c]
 
 
 def _plain(text: str) -> str:
@@ -258,18 +343,45 @@ def table_blocks(grid: Grid, table: int) -> list[Block]:
     ]
 
 
+def is_markdown_rule(line: str) -> bool:
+    """Whether a line is a Markdown table's rule line ("|---|:--:|")."""
+    return _MD_RULE.match(line.strip()) is not None
+
+
+def header_start(line: str, rule: str) -> int:
+    """Where a header row glued to the text before it starts: at the pipe that leaves as many
+    cells as the rule line has columns ("[sửa | sửa]| Năm | Hành khách |" over "|---|---|")."""
+    pipes = [m.start() for m in re.finditer(r"(?<!\\)\|", line)]
+    width = rule.strip().strip("|").count("|") + 1
+    if line.rstrip().endswith("|") and len(pipes) >= width + 1:
+        return pipes[-(width + 1)]
+    return pipes[max(0, len(pipes) - width)]
+
+
 def markdown_rows(lines: Sequence[str]) -> tuple[list[list[str]], int | None]:
-    """The cells of a Markdown pipe table's lines, and how many rows stand above its rule line."""
+    """The cells of a Markdown pipe table's lines, and how many rows stand above its rule line.
+
+    A line without its leading "|" under the rule line continues the row above while that row is
+    shorter than the rule line: converters write a cell that held line breaks as one line per cell."""
     rows: list[list[str]] = []
     header_rows = None
+    rule = next((x.strip() for x in lines if _MD_RULE.match(x.strip())), "")
+    width = rule.strip("|").count("|") + 1 if rule else 0
     for line in lines:
         body = line.strip()
-        if _MD_RULE.match(body):
+        if _MD_RULE.match(body) and header_rows is None:
             header_rows = len(rows)
             continue
+        continued = not body.startswith("|")
         if body.startswith("|"):
             body = body[1:]
         if body.endswith("|") and not body.endswith("\\|"):
             body = body[:-1]
-        rows.append([c.strip() for c in re.split(r"(?<!\\)\|", body)])
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", body)]
+        if not any(cells):
+            continue  # an empty line of pipes between rows
+        if continued and rows and len(rows[-1]) + len(cells) <= width:
+            rows[-1].extend(cells)  # a row its converter broke into one line per cell
+        else:
+            rows.append(cells)
     return rows, header_rows

@@ -139,6 +139,48 @@ def test_header_rows_are_told_apart_from_data() -> None:
     assert header_rows == 1 and rows[2] == [r"y \| z", "2"]
 
 
+# a Markdown table as HTML converters leave it: the header glued to an edit link, a cell with line
+# breaks written one line per cell, rows that lost their last cell (a multi-line cell) or their
+# first (a row span), and the months numbered in the first row under the header
+BROKEN_MD = """# Khí hậu và dân số huyện Hòa An
+
+[sửa | sửa mã nguồn]| Năm | Địa điểm | Số hộ | Dân số | Ghi chú |
+|---|---|---|---|---|
+| 1830 | Xã Tân Lập | 120 | 4.400 |
+| Xã Đông Hà | 95 | 3.300 |
+| 1840 | Xã Tân Lập | 150 |
+5.100 |
+Ghi chú dài |
+
+Bảng 2. Số giờ nắng
+
+| Dữ liệu khí hậu của Hòa An | |||
+|---|---|---|---|
+| Tháng | 1 | 2 | 3 |
+| Số giờ nắng | 74 | 47 | 90 |
+"""
+
+
+def test_markdown_tables_broken_by_their_converter_are_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "hoa-an.md"
+    path.write_text(BROKEN_MD, encoding="utf-8")
+    texts = [r[0] for r in rows_of(path)]
+    assert texts[0] == "Năm 1830 Xã Tân Lập, Số hộ 120; Năm 1830 Xã Tân Lập, Dân số 4.400."
+    # the row span's year is taken from the row above; the figures stay in their columns
+    assert texts[1] == "Năm 1830 Xã Đông Hà, Số hộ 95; Năm 1830 Xã Đông Hà, Dân số 3.300."
+    assert texts[2] == "Năm 1840 Xã Tân Lập, Số hộ 150; Năm 1840 Xã Tân Lập, Dân số 5.100; Năm 1840 Xã Tân Lập, Ghi chú Ghi chú dài."
+    assert texts[3] == "Số giờ nắng, Tháng 1 74; Số giờ nắng, Tháng 2 47; Số giờ nắng, Tháng 3 90."
+    doc = build_document(load(path, max_bytes=50 * MB), path.read_bytes())
+    assert "sửa mã nguồn" in doc.text  # the text the header was glued to is kept
+
+
+def test_a_row_is_labelled_by_its_code_and_text_and_by_the_text_column() -> None:
+    grid = make_grid([["Mã hàng", "Mô tả", "Thuế suất (%)"], ["0802.51.00", "Chưa bóc vỏ", "5"], ["0802.52.00", "Đã bóc vỏ", "15"]])
+    assert row_facts(grid)[0].text == "0802.51.00 Chưa bóc vỏ, Thuế suất 5%."
+    grid = make_grid([["Số người chết", "Sự kiện", "Năm"], ["231.000", "Vỡ đập Bản Kiều", "1975"], ["145.000", "Lũ sông Dương Tử", "1935"]])
+    assert row_facts(grid)[1].text == "Lũ sông Dương Tử, Số người chết 145.000; Lũ sông Dương Tử, Năm 1935."
+
+
 def test_a_huge_table_is_read_up_to_its_limit() -> None:
     rows = [[f"Dòng {r}", *(str(r * 10 + c) for c in range(9))] for r in range(3_000)]  # 30,000 cells
     grid = make_grid([["Tên", *(f"Cột {c}" for c in range(9))], *rows])
