@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--doc", action="append", default=[], metavar="ID", help="only these documents (repeatable)"
     )
     p.add_argument("--period", default="", help='only reports of this period, e.g. "9 tháng đầu năm 2021"')
+    p.add_argument(
+        "--all-periods",
+        action="store_true",
+        help="give the measure's figure in every period the reports state, oldest first (as "
+        "'qua các kỳ' in the question does)",
+    )
     _common(p)
     p.set_defaults(run=_cmd_ask)
 
@@ -205,10 +211,10 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = Filters(doc_ids=tuple(args.doc), period=args.period)
     if args.questions:
         for qid, question in _read_jsonl(args.questions, "question"):
-            answer = engine.ask(question, filters=filters, mode=args.mode, qid=qid)
+            answer = engine.ask(question, filters=filters, mode=args.mode, qid=qid, series=args.all_periods)
             print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
         return 0
-    answer = engine.ask(args.question, filters=filters, mode=args.mode)
+    answer = engine.ask(args.question, filters=filters, mode=args.mode, series=args.all_periods)
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
         return 0
@@ -223,7 +229,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for c in answer.related:
             print(f"  có thể liên quan: {c.quote[:160]}  [{c.title[:50]}]")
     else:
-        print(answer.answer)
+        print(answer.shown())
+        for point in answer.series or []:
+            print(f"  {point.period:24s} {point.answer:>16s}   [{point.citation.filename}, câu {point.citation.sentence + 1}]")
         for c in answer.citations:
             print(
                 f"  {c.quote}\n    — {c.title} ({c.filename}, câu {c.sentence + 1}, ký tự {c.start}-{c.end})"

@@ -32,6 +32,12 @@ def add_commands(parser: argparse.ArgumentParser, common: Callable[[argparse.Arg
         ),
         ("claims", "FILE.jsonl", "gold claims: claim, verdict (supported/refuted/not_found), evidence"),
         ("squad", "FILE.json", "SQuAD/XQuAD: every context ingested, each question asked of the whole index"),
+        (
+            "periods",
+            "FILE.jsonl",
+            "questions over many periods' reports: kind period, latest, missing, compare, series, absent "
+            "(tests/data/periods/qa.jsonl)",
+        ),
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("gold", type=Path, metavar=what, nargs="?" if name != "squad" else None)
@@ -50,12 +56,19 @@ def add_commands(parser: argparse.ArgumentParser, common: Callable[[argparse.Arg
             metavar="PATH",
             help="ingest these too (only with --corpus or squad)",
         )
-        if name != "squad":
+        if name not in ("squad", "periods"):
             p.add_argument(
                 "--split",
                 choices=("train", "dev", "test"),
                 help="the gold corpus's items of this split (GOLD is then tests/data/gold/qa.jsonl or "
                 "claims.jsonl); without --corpus, every gold document is ingested",
+            )
+            p.add_argument(
+                "--gold-set",
+                default="articles",
+                choices=("articles", "tables"),
+                help="with --split: the gold set, 'articles' (tests/data/gold) or 'tables' "
+                "(tests/data/gold-tables, questions on table cells)",
             )
             p.add_argument(
                 "--use-index",
@@ -168,6 +181,7 @@ def evaluate(
     limit: int | None = None,
     split: str | None = None,
     use_index: bool = False,
+    gold_set: str = "articles",
 ) -> tuple[list[Any], list[str]]:
     """Run one gold set in each mode; returns the runs and the settings/provenance lines."""
     from eval import runner
@@ -176,9 +190,9 @@ def evaluate(
     if split:
         from eval import gold as gold_corpus
 
-        gold = gold_corpus.items(kind, split)
+        gold = gold_corpus.items(kind, split, gold_set)
         if not use_index:
-            corpus = corpus or [*gold_corpus.documents(), gold_corpus.REFERENCE]
+            corpus = corpus or [*gold_corpus.documents(gold_set=gold_set), gold_corpus.REFERENCE]
     elif gold_path is None:
         raise SettingsError(f"baocao eval {kind}: give a gold file or --split train|dev|test")
     elif kind == "squad":
@@ -191,7 +205,7 @@ def evaluate(
         gold = runner.read_jsonl(gold_path)
     gold = gold[:limit] if limit else gold
     engine, ingest_s, tmp = _open_engine(settings, corpus, distractors)
-    run = {"qa": runner.run_qa, "claims": runner.run_claims, "squad": runner.run_squad}[kind]
+    run = {"qa": runner.run_qa, "claims": runner.run_claims, "squad": runner.run_squad, "periods": runner.run_periods}[kind]
     runs = [run(engine, gold, mode) for mode in modes]
     for r in runs:
         r.metrics["ingest_s"] = ingest_s
@@ -216,6 +230,7 @@ def _run_gold(args: argparse.Namespace, settings: Settings) -> int:
         limit=args.limit,
         split=getattr(args, "split", None),
         use_index=getattr(args, "use_index", False),
+        gold_set=getattr(args, "gold_set", "articles"),
     )
     if args.json:
         print(
@@ -257,7 +272,9 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
 
     # the candidates' features do not depend on the ranker; the heuristic one needs no model file
     settings = settings.replace(ranker="heuristic")
-    corpus = [] if args.use_index else [*gold_corpus.documents(), gold_corpus.REFERENCE]
+    corpus = [] if args.use_index else [
+        *gold_corpus.documents(), *gold_corpus.documents(gold_set="tables"), gold_corpus.REFERENCE
+    ]
     engine, _, tmp = _open_engine(settings, corpus, [])
     try:
         train(engine, args.out)

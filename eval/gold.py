@@ -19,6 +19,8 @@ from baocao.errors import SettingsError
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "data" / "gold"
+# the gold sets, by name: questions over the articles' prose, and over their tables (issue 16)
+GOLD_SETS = {"articles": GOLD_DIR, "tables": ROOT / "tests" / "data" / "gold-tables"}
 ARTICLES = ROOT.parent / "shared" / "bench" / "vn-admin-articles"
 REFERENCE = ROOT / "corpus"
 REFERENCE_DOC = "cantho-stnmt-so-ket-9-thang-2021.txt"
@@ -44,17 +46,23 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def items(kind: str, split: str) -> list[dict[str, Any]]:
-    """The gold questions (``kind`` "qa") or claims ("claims") of one split.
+def _set_dir(gold_set: str) -> Path:
+    if gold_set not in GOLD_SETS:
+        raise SettingsError(f"--gold {gold_set!r}: use one of {', '.join(GOLD_SETS)}")
+    return GOLD_SETS[gold_set]
+
+
+def items(kind: str, split: str, gold_set: str = "articles") -> list[dict[str, Any]]:
+    """The gold questions (``kind`` "qa") or claims ("claims") of one split of a gold set.
 
     Raises:
-        SettingsError: an unknown split or kind.
+        SettingsError: an unknown split, kind or gold set.
     """
     if split not in SPLITS:
         raise SettingsError(f"--split {split!r}: use one of {', '.join(SPLITS)}")
     if kind not in ("qa", "claims"):
         raise SettingsError(f"the gold corpus has questions (qa) and claims, not {kind!r}")
-    return [g for g in read_jsonl(GOLD_DIR / f"{kind}.jsonl") if g["split"] == split]
+    return [g for g in read_jsonl(_set_dir(gold_set) / f"{kind}.jsonl") if g["split"] == split]
 
 
 def reference_items(kind: str) -> list[dict[str, Any]]:
@@ -65,14 +73,15 @@ def reference_items(kind: str) -> list[dict[str, Any]]:
     return out
 
 
-def documents(split: str | None = None) -> list[Path]:
-    """The documents of the gold corpus: all of them (each split's questions are asked of them all,
+def documents(split: str | None = None, gold_set: str = "articles") -> list[Path]:
+    """The documents of a gold set: all of them (each split's questions are asked of them all,
     as ``baocao eval --split`` does), or those of one split.
 
     Raises:
         SettingsError: the shared articles are not where the gold corpus expects them.
     """
-    rows = [line.split("\t") for line in (GOLD_DIR / "docs.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    lines = (_set_dir(gold_set) / "docs.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    rows = [line.split("\t") for line in lines if line.strip()]
     names = [r[0] for r in rows if split is None or r[1] == split]
     missing = [n for n in names if not (ARTICLES / n).is_file()]
     if missing:

@@ -230,6 +230,69 @@ def run_claims(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Ru
     return Run("claims", mode, items, m)
 
 
+def run_periods(engine: Engine, gold: Sequence[dict[str, Any]], mode: Mode) -> Run:
+    """Ask every question of a gold set over many periods' reports (``tests/data/periods``).
+
+    An item is right when: a period's or the latest figure is the gold one and of the gold period;
+    an absent or missing period abstains; a comparison gives both periods' figures; a series gives
+    every gold period's figure and no other figure for those periods. ``wrong_period_rate`` counts
+    answers whose figure is of another period than the one asked: the failure this set guards.
+    """
+    items: list[ItemResult] = []
+    for g in gold:
+        started = time.perf_counter()
+        answer = engine.ask(g["question"], mode=mode, series=g.get("kind") == "series")
+        latency = (time.perf_counter() - started) * 1000
+        kind = g.get("kind", "period")
+        wrong_period = False
+        if kind in ("missing", "absent"):
+            correct = answer.abstained
+            wrong_period = not answer.abstained and kind == "missing"
+        elif kind == "compare":
+            c = answer.comparison
+            points = [c.earlier, c.later] if c else []
+            correct = c is not None and all(
+                _point_matches(pt, v) for pt, v in zip(points, g["values"], strict=True)
+            )
+        elif kind == "series":
+            got = {pt.code: pt for pt in answer.series or []}
+            want = g.get("series") or []
+            correct = bool(want) and all(v["period"] in got and _point_matches(got[v["period"]], v) for v in want)
+        else:
+            right_figure = not answer.abstained and metrics.answer_matches(answer.answer, answer.value, answer.unit, g)
+            from ingest.periods import parse_period
+
+            period = parse_period(answer.period) if answer.period else None
+            right_period = period is not None and period.code == g.get("period")
+            correct = right_figure and right_period
+            wrong_period = not answer.abstained and not right_period
+        items.append(
+            ItemResult(
+                id=str(g.get("id")),
+                question=g["question"],
+                expected=g.get("answer") or g.get("period"),
+                got=answer.shown(),
+                correct=bool(correct),
+                evidence_ok=True,
+                latency_ms=latency,
+                retrieved=[c.quote for c in answer.citations[:2]],
+                extra={"kind": kind, "variant": g.get("variant", ""), "abstained": answer.abstained, "wrong_period": wrong_period, "period": answer.period},
+            )
+        )
+    m: dict[str, float] = {"accuracy": _mean([i.correct for i in items])}
+    for kind in sorted({i.extra["kind"] for i in items}):
+        m[f"accuracy_{kind}"] = _mean([i.correct for i in items if i.extra["kind"] == kind])
+    m["wrong_period_rate"] = _mean([i.extra["wrong_period"] for i in items])
+    m.update({f"latency_{k}_ms": v for k, v in metrics.percentiles([i.latency_ms for i in items]).items()})
+    return Run("periods", mode, items, m)
+
+
+def _point_matches(point: Any, gold: dict[str, Any]) -> bool:
+    """Whether one period's figure of a comparison or a series is the gold one, of the gold period."""
+    want = {"answer": str(gold["value"]), "value": gold["value"], "unit": gold.get("unit")}
+    return point.code == gold["period"] and metrics.answer_matches(point.answer, point.value, point.unit, want)
+
+
 def squad_items(path: Path) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
     """Paragraphs as ``(file name, text)`` documents, and questions with the paragraph they come from."""
     data = json.loads(path.read_text(encoding="utf-8"))["data"]

@@ -1,7 +1,8 @@
 """``baocao eval train``: fit the answer ranker on the gold corpus and write its model file.
 
-1. Every gold document (all splits) and the reference report are ingested into one index.
-2. Each train question (the gold train split and the older reference-report sets) is asked; each
+1. Every gold document (all splits, of the article and the table gold sets) and the reference
+   report are ingested into one index.
+2. Each train question (both gold sets' train splits and the older reference-report sets) is asked; each
    of its candidates is a row of features (``qa.features``), labelled 1 when it is the gold
    answer (``eval.metrics.answer_matches``), 0 otherwise. Absent facts give only zeros.
 3. First the answer-type model (``qa.asked``): a multinomial logistic regression over the
@@ -394,8 +395,12 @@ def choose_claim_threshold(engine: Engine, claims: Sequence[dict[str, Any]]) -> 
 
 def train(engine: Engine, out: Path | None = None) -> Ranker:
     """Fit the ranker over an engine that holds the gold corpus and the reference report; write it."""
-    train_q = gold_corpus.items("qa", "train") + gold_corpus.reference_items("qa")
-    dev_q = gold_corpus.items("qa", "dev")
+    train_q = (
+        gold_corpus.items("qa", "train")
+        + gold_corpus.items("qa", "train", "tables")
+        + gold_corpus.reference_items("qa")
+    )
+    dev_q = gold_corpus.items("qa", "dev") + gold_corpus.items("qa", "dev", "tables")
     digest = hashlib.sha256(
         json.dumps([train_q, dev_q], ensure_ascii=False, sort_keys=True).encode("utf-8")
     ).hexdigest()
@@ -420,7 +425,11 @@ def train(engine: Engine, out: Path | None = None) -> Ranker:
         },
     )
     engine.ranker = ranker
-    train_claims = gold_corpus.items("claims", "train") + gold_corpus.reference_items("claims")
+    train_claims = (
+        gold_corpus.items("claims", "train")
+        + gold_corpus.items("claims", "train", "tables")
+        + gold_corpus.reference_items("claims")
+    )
     threshold, tie, accuracy = choose_claim_threshold(engine, train_claims)
     ranker = replace(
         ranker,

@@ -62,7 +62,7 @@ def build_document(loaded: Loaded, content: bytes) -> Document:
     text = "\n\n".join(parts)
     digest = hashlib.sha256(content).hexdigest()
     filename = Path(loaded.path).name
-    title = clean(loaded.title or "") or _first_line(text) or filename
+    title = _full_title(clean(loaded.title or "") or _first_line(text) or filename, text)
     return Document(
         doc_id=digest[:_DOC_ID_CHARS],
         path=loaded.path,
@@ -72,8 +72,25 @@ def build_document(loaded: Loaded, content: bytes) -> Document:
         text=text,
         sections=sections,
         content_sha256=digest,
-        meta=extract_meta(text),
+        meta=extract_meta(text, title),
     )
+
+
+# a title that only names the kind of document ("BÁO CÁO") is followed by what it is about
+_DOCUMENT_KINDS = frozenset(
+    {"báo cáo", "kế hoạch", "tờ trình", "quyết định", "nghị quyết", "thông báo", "chương trình", "đề án", "công văn"}
+)
+
+
+def _full_title(title: str, text: str) -> str:
+    """The title, with the line after it when it only names the kind of document: "BÁO CÁO" /
+    "Tình hình thực hiện nhiệm vụ Quý II năm 2025" -> "BÁO CÁO Tình hình thực hiện ..."."""
+    if title.strip().lower() not in _DOCUMENT_KINDS:
+        return title
+    at = text.find(title)
+    rest = text[at + len(title) :] if at >= 0 else ""
+    following = next((line.strip() for line in rest.split("\n") if line.strip()), "")
+    return f"{title} {following}" if following else title
 
 
 def _first_line(text: str) -> str:

@@ -1,19 +1,15 @@
 """Metadata a report states in its own text: the reporting period and the issuing body.
 
-Extracted at ingest so that retrieval can filter on them ("9 tháng đầu năm 2021").
+Extracted at ingest so that retrieval can filter on them ("9 tháng đầu năm 2021") and answers
+can say which period a figure is of (``ingest.periods``).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-_PERIOD = re.compile(
-    r"(?:(?:\d{1,2}|sáu|chín|ba) tháng (?:đầu|cuối) năm(?: \d{4})?"
-    r"|quý (?:[1-4]|I{1,3}|IV)(?:/| năm )\d{4}"
-    r"|năm \d{4})",
-    re.IGNORECASE,
-)
+from ingest.periods import document_period
+
 _ISSUER = re.compile(
     r"(?:Sở|Ủy ban nhân dân|UBND|Bộ|Tổng cục|Chi cục|Cục|Phòng) (?:tỉnh |thành phố |quận |huyện )?[A-ZĐÂĂÊÔƠƯ]"
     r"(?:TP\.|[^\s,;.:()])*(?: (?:TP\.|[^\s,;.:()])+)*?"
@@ -22,22 +18,20 @@ _ISSUER = re.compile(
 _HEAD_CHARS = 3000
 
 
-def extract_meta(text: str) -> dict[str, str]:
+def extract_meta(text: str, title: str = "") -> dict[str, str]:
     """The reporting period and issuing body named near the start of a report.
 
     >>> extract_meta("Sơ kết 9 tháng đầu năm 2021, Sở Tài nguyên và Môi trường TP.Cần Thơ ...")["period"]
     '9 tháng đầu năm 2021'
 
     Returns:
-        ``{"period": ..., "issuer": ...}``, each ``""`` when the text does not say.
+        ``{"period": ..., "issuer": ...}``, each ``""`` when the text does not say; the period as
+        its label (``ingest.periods.Period.label``: "Quý II/2025", "9 tháng đầu năm 2021").
     """
     head = text[:_HEAD_CHARS]
-    periods = [m.group(0) for m in _PERIOD.finditer(head)]
-    # a period that names its year ("9 tháng đầu năm 2021") says more than one that does not
-    dated = [p for p in periods if p[-4:].isdigit() and not p.lower().startswith("năm")]
-    period = Counter(dated or periods).most_common(1)[0][0] if periods else ""
+    period = document_period(title, head)
     issuer = _ISSUER.search(head)
     return {
-        "period": period,
+        "period": period.label if period else "",
         "issuer": issuer.group(0).strip() if issuer else "",
     }

@@ -20,8 +20,9 @@ from typing import Any
 from ingest.normalize import fold
 
 ANSWER_TYPES: tuple[str, ...] = ("quantity", "percent", "money", "count", "date", "docref", "text")
-# the gold sets' types folded into the model's: a person's name is a short passage here
-TYPE_OF_GOLD = {"person": "text", "place": "text"}
+# the gold sets' types folded into the model's: a person's name is a short passage here, a year
+# is a date, a bare number in a table cell is a quantity
+TYPE_OF_GOLD = {"person": "text", "place": "text", "name": "text", "year": "date", "number": "quantity"}
 
 
 def question_features(question: str) -> list[str]:

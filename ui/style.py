@@ -76,6 +76,14 @@ footer { display: none !important; }
 .bc-row-hl { background: #fef9c3; }
 .bc-cell-hl { background: #fde047; }
 .bc-table-where { color: #475569; font-size: .85rem; }
+.bc-series-box { margin: .4rem 0 .6rem; }
+.bc-chart { width: 100%; max-width: 560px; height: auto; color: #1d4ed8; display: block; }
+.bc-chart circle { fill: #1d4ed8; stroke: #fff; stroke-width: 2; cursor: pointer; }
+.bc-chart a:hover circle { fill: #b91c1c; }
+.bc-chart text { font-size: 11px; fill: #334155; }
+.bc-change { font-size: 1.1rem; font-weight: 600; margin: .2rem 0; }
+.bc-stated { color: #334155; font-size: .9rem; }
+.bc-stated-differs { color: #b45309; }
 .bc-generated { font-size: 1.05rem; line-height: 1.55; white-space: pre-wrap; }
 .bc-cite-number { font-weight: 700; color: #1e3a8a; margin-top: .4rem; }
 .bc-cites-label { margin-top: 6px; font-weight: 700; color: #334155; font-size: .85rem;
