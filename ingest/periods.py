@@ -47,6 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("months", re.compile(rf"\b{_COUNT} thang (dau|cuoi)?\s*(?:nam\s+)?{_YEAR}")),
     ("months_no_year", re.compile(r"\b(\d{1,2}|sau|chin) thang (dau|cuoi) nam\b(?!\s*(?:19|20)\d{2})")),
     ("quarter_no_year", re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?!\s*(?:/|-|nam|,)?\s*(?:19|20)\d{2})")),
+    ("months_in_report", re.compile(r"\b(?:luy ke|trong|sau)\s+(\d{1,2}|sau|chin) thang\b(?!\s*(?:dau|cuoi|nam|qua|toi|\d))")),
     ("to_date", re.compile(r"\b(?:tinh chung|luy ke) tu dau nam\b(?! den)")),
     ("month", re.compile(rf"\bthang\s+(\d{{1,2}}){_SEP}{_YEAR}")),
     ("month_en", re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(?:of\s+)?{_YEAR}")),
@@ -245,6 +246,9 @@ def _period(kind: str, m: re.Match[str], within: Period | None) -> Period | None
     if kind == "quarter_no_year":
         q = _ROMAN.get(g[0]) or int(g[0])
         return Period.of(year, 3 * q - 2, year, 3 * q) if year else None
+    if kind == "months_in_report":
+        n = {"sau": 6, "chin": 9}.get(g[0]) or int(g[0])
+        return Period.of(year, 1, year, n) if year and 2 <= n <= 12 and within and n <= within.end_month else None
     if kind == "months_no_year":
         n = {"sau": 6, "chin": 9}.get(g[0]) or int(g[0])
         if year is None or not 2 <= n <= 12:

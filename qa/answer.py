@@ -1173,10 +1173,12 @@ def decide(
     min_score: float,
     asked: str,
     ranker: Ranker | None = None,
+    leniency: float = 1.0,
 ) -> Answer:
     """The answer among scored candidates (best first), or an abstention: the best is answered
     when its calibrated confidence reaches the ranker's threshold (the hand-set ``min_score``
-    without a ranker), with the other sentences that state the same figure as corroboration."""
+    without a ranker) times ``leniency``, with the other sentences that state the same figure as
+    corroboration."""
     if not found:
         confidence = 0.0
     elif ranker is None:
@@ -1187,7 +1189,7 @@ def decide(
                 [c.score for c in found], [_same_answer(c, found[0]) for c in found], found[0].features
             )
         )
-    threshold = ranker.answer_threshold if ranker is not None else min_score
+    threshold = leniency * (ranker.answer_threshold if ranker is not None else min_score)
     # other sentences are cited beside the best one when they are likely enough answers themselves
     floor = ranker.claim_threshold if ranker is not None else min_score
 

@@ -24,7 +24,7 @@ from qa.question import Question, analyse, bare_words
 from qa.ranker import Ranker
 from qa.records import Answer
 from qa.retrieve import Filters, Hit, Mode, Retriever
-from qa.timeline import answer_over_time
+from qa.timeline import answer_over_time, with_period
 
 
 class Engine:
@@ -127,11 +127,12 @@ class Engine:
                 f"the question is {len(question)} characters, over the {self.settings.max_question_chars} limit; shorten it"
             )
         resolved = resolve(question, history, self.glossary)
-        timing = read_question(resolved, series=series)
-        analysed = self._analyse(timing.rest if timing.any else resolved)
         manifest = self.index.manifest()
-        # over several reports of one measure, each period's sentence must be among the hits
+        # over several periods' reports the question's words of time select the figures' period
+        # (and each period's sentence must be among the hits); over one period they are words
         several = len({r.period for r in manifest.values() if r.period}) > 1
+        timing = read_question(resolved, series=series) if several or series else None
+        analysed = self._analyse(timing.rest if timing is not None and timing.any else resolved)
         hits = self.retriever.search(
             analysed,
             self.settings.candidates * (2 if several else 1),
@@ -149,7 +150,7 @@ class Engine:
         )
         found = extractor.candidates(hits, self._doc_text, self.ranker)
 
-        def decide_among(candidates: Sequence[Candidate]) -> Answer:
+        def decide_among(candidates: Sequence[Candidate], leniency: float = 1.0) -> Answer:
             return decide(
                 analysed,
                 candidates,
@@ -159,9 +160,13 @@ class Engine:
                 min_score=self.settings.answer_min_score,
                 asked=question,
                 ranker=self.ranker,
+                leniency=leniency,
             )
 
-        answer = answer_over_time(timing, found, decide_among, manifest)
+        if timing is None:
+            answer = with_period(decide_among(found), found, manifest)
+        else:
+            answer = answer_over_time(timing, found, decide_among, manifest)
         return answer, hits, analysed
 
     def candidates(

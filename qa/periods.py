@@ -55,6 +55,7 @@ _SERIES_KIND = {
 # words left dangling once the period is taken out: "thì sao", "là bao nhiêu so với"
 _DANGLING = re.compile(r"\s*(?:\bthì sao\b|\bthi sao\b|\bthế nào\b|\bthe nao\b|\bra sao\b|\bin\b|\bof\b|\bduring\b|\btrong\b|\bvào\b|\bvao\b)\s*\??\s*$")
 _SPACES = re.compile(r"\s{2,}")
+_PLAN = re.compile(r"\b(?:ke hoach|chi tieu|muc tieu|du kien|phan dau|target|plan|goal)\b")
 _ASKS = re.compile(r"\b(?:bao nhieu|may|how (?:many|much)|what|la gi)\b")
 _ENGLISH = re.compile(r"\b(?:the|of|what|how|trend|over|by|each|across|did|was|were)\b")
 
@@ -71,6 +72,8 @@ class AskedPeriod:
         change: it asks for a change between two periods.
         series: it asks for the figures of every period ("qua các quý").
         series_kind: the kind of period a series asks for ("quarter", "year", "month"), or "".
+        plan: it asks for a plan or a target ("kế hoạch", "chỉ tiêu"), which reports state for
+            periods after their own.
         rest: the question without its words of time, for retrieval and matching.
     """
 
@@ -81,6 +84,7 @@ class AskedPeriod:
     change: bool
     series: bool
     series_kind: str
+    plan: bool
     rest: str
 
     @property
@@ -107,7 +111,8 @@ def read_question(question: str, *, series: bool = False) -> AskedPeriod:
     versus = next((m.period for m in mentions if m.compared), None)
     if versus is not None and own is not None and versus.kind == "year" and own.kind != "year" and _SAME_PERIOD.search(form):
         versus = own.shifted(years=versus.year - own.year)  # "so với cùng kỳ năm 2024": the same months
-    cut = [(m.start, m.end) for m in mentions]
+    # the period's words and the word that leads them in ("riêng quý III", "trong năm 2024")
+    cut = [(_lead_in(form, m.start), m.end) for m in mentions]
     same = _SAME_PERIOD.search(form)
     previous = _PREVIOUS.search(form)
     change = _CHANGE.search(form) is not None
@@ -134,8 +139,17 @@ def read_question(question: str, *, series: bool = False) -> AskedPeriod:
         change=change or same is not None or previous is not None or versus is not None,
         series=series or wants_series is not None,
         series_kind=kind,
+        plan=_PLAN.search(form) is not None,
         rest=rest,
     )
+
+
+_LEAD_IN = re.compile(r"(?:\b(?:rieng|trong|tinh den|den het|den|vao|cua)\s+|\b(?:in|during|for|of|at the end of)(?:\s+the)?\s+|\bthe\s+)$")
+
+
+def _lead_in(form: str, start: int) -> int:
+    m = _LEAD_IN.search(form[max(0, start - 20) : start])
+    return start - (len(m.group(0)) if m else 0)
 
 
 def figure_period(sentence: str, at: int, end: int, heading: str, report: Period | None) -> Period | None:

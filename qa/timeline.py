@@ -11,6 +11,7 @@ the measure for abstains and names the periods that do.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -22,7 +23,10 @@ from qa.numbers import find_quantities
 from qa.periods import AskedPeriod, figure_period
 from qa.records import Answer, Citation, Comparison, SeriesPoint, vn_number
 
-Decide = Callable[[Sequence[Candidate]], Answer]
+Decide = Callable[..., Answer]  # (candidates, leniency=1.0) -> the answer among them
+# a series point of a period the top answer's measure is known for may be less certain than an
+# answer on its own: it must reach this share of the answer threshold, in the same unit
+_SERIES_LENIENCY = 0.5
 # a period's answer counts as the same measure's when its best candidate scores at least this share
 # of the question's best candidate: a weaker figure of another period is another measure
 _SAME_MEASURE = 0.5
@@ -48,16 +52,17 @@ def period_of(c: Candidate, manifest: dict[str, DocRecord]) -> Period | None:
     return figure_period(chunk.text, at, at + c.end - c.start, chunk.heading, report_period(record.period if record else ""))
 
 
-def in_period_words(c: Candidate) -> bool:
+def in_period_words(c: Candidate, manifest: dict[str, DocRecord]) -> bool:
     """Whether a candidate is a number of a period's words ("6" of "6 tháng đầu năm 2025")."""
     chunk = c.hit.chunk
+    record = manifest.get(chunk.doc_id)
     at, end = c.start - chunk.start, c.end - chunk.start
-    return any(m.start <= at and end <= m.end for m in _period_words(chunk.text))
+    return any(m.start <= at and end <= m.end for m in _period_words(chunk.text, report_period(record.period if record else "")))
 
 
 @lru_cache(maxsize=8192)
-def _period_words(text: str) -> tuple[Mention, ...]:
-    return tuple(find_periods(text))
+def _period_words(text: str, report: Period | None) -> tuple[Mention, ...]:
+    return tuple(find_periods(text, within=report))
 
 
 def answer_over_time(
@@ -77,13 +82,11 @@ def answer_over_time(
     groups: dict[Period | None, list[Candidate]] = {}
     periods = [period_of(c, manifest) for c in found]
     if not asked.any and len({p for p in periods if p is not None}) <= 1:
-        answer = decide(found)
-        period = period_of_answer(answer, found, manifest)
-        return replace(answer, period=period.label if period else "")
+        return with_period(decide(found), found, manifest)
     for c, period in zip(found, periods, strict=True):
-        if in_period_words(c):
+        if in_period_words(c, manifest):
             continue  # "6" of "6 tháng đầu năm 2025" is no figure
-        if period is not None and period != asked.period and _planned(c, period, manifest):
+        if period is not None and not asked.plan and _planned(c, period, manifest):
             continue  # "đến năm 2030 đạt 98%" in a 2025 report is a target, not a figure of 2030
         groups.setdefault(period, []).append(c)
     found = [c for g in groups.values() for c in g]
@@ -96,9 +99,15 @@ def answer_over_time(
     }
     covered = [p.label for p in sorted(answered)]
     if asked.series:
-        return _series(asked, answered, decide(found))
+        overall = decide(found)
+        for p in dated:
+            if p not in answered and groups[p][0].unit == overall.unit:
+                point = decide(groups[p], leniency=_SERIES_LENIENCY)
+                if not point.abstained and point.unit == overall.unit:
+                    answered[p] = point
+        return _series(asked, answered, overall)
     if asked.compares:
-        return _compare(asked, answered, covered, decide(found))
+        return _compare(asked, answered, covered, decide(found), groups, decide)
     if asked.period is not None:
         chosen = answered.get(asked.period)
         if chosen is None:
@@ -123,6 +132,12 @@ def _recency(p: Period) -> tuple[int, bool, int]:
     span of years ("Năm 2025" over "Giai đoạn 2021-2025"), then the longer (the year over its
     last quarter)."""
     return (p.end, p.kind != "span", p.length)
+
+
+def with_period(answer: Answer, found: Sequence[Candidate], manifest: dict[str, DocRecord]) -> Answer:
+    """An answer with the label of its figure's period."""
+    period = period_of_answer(answer, found, manifest)
+    return replace(answer, period=period.label if period else "")
 
 
 def period_of_answer(answer: Answer, found: Sequence[Candidate], manifest: dict[str, DocRecord]) -> Period | None:
@@ -157,6 +172,10 @@ def _series(asked: AskedPeriod, answered: dict[Period, Answer], overall: Answer)
         and (asked.period is None or asked.period.covers(p))
         and answered[p].citations
     )
+    # one measure: the figures in the unit most periods state it in ("ha", not "tổ chức")
+    units = Counter(answered[p].unit for p in chosen)
+    unit = max(units, key=lambda u: (units[u], u == answered[chosen[-1]].unit)) if units else None
+    chosen = [p for p in chosen if answered[p].unit == unit]
     points = [_point(p, answered[p]) for p in chosen]
     if not points:
         return replace(overall, answer=None, value=None, unit=None, abstained=True, citations=[], series=[])
@@ -164,7 +183,14 @@ def _series(asked: AskedPeriod, answered: dict[Period, Answer], overall: Answer)
     return replace(latest, period=chosen[-1].label, period_shown=True, series=points, related=[])
 
 
-def _compare(asked: AskedPeriod, answered: dict[Period, Answer], covered: list[str], overall: Answer) -> Answer:
+def _compare(
+    asked: AskedPeriod,
+    answered: dict[Period, Answer],
+    covered: list[str],
+    overall: Answer,
+    groups: dict[Period | None, list[Candidate]],
+    decide: Decide,
+) -> Answer:
     """Two periods' figures, the difference and the percent change; a change the later report
     states itself is cited too, and said when it disagrees with the computed one."""
     later = asked.period or (max(answered, key=_recency) if answered else None)
@@ -178,6 +204,11 @@ def _compare(asked: AskedPeriod, answered: dict[Period, Answer], covered: list[s
     if missing:
         return _abstain(replace(overall, answer=None, value=None, unit=None, abstained=True, citations=[]), missing[0], covered)
     a, b = answered[earlier], answered[later]
+    if a.unit != b.unit:
+        # the base period's figure of the same measure: its best candidate in the later one's unit
+        a = decide([c for c in groups.get(earlier, []) if c.unit == b.unit])
+        if a.abstained:
+            return _abstain(replace(overall, answer=None, value=None, unit=None, abstained=True, citations=[]), earlier, covered)
     difference = percent = None
     if a.value is not None and b.value is not None and a.unit == b.unit:
         difference = round(b.value - a.value, 6)

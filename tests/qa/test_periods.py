@@ -150,9 +150,14 @@ def test_a_claim_of_change_is_checked_against_the_two_periods(engine: Engine) ->
     assert {c.filename for c in refuted[0].citations} == {"bao-cao-nam-2025.md", "bao-cao-nam-2024.md"}
 
 
+# measured on the dev split when the period answers were built (heuristic ranker): accuracy 0.797,
+# wrong period 0.017 (one question of 59); the target is 0.90 and no wrong period
+DEV_ACCURACY, DEV_WRONG_PERIOD = 0.75, 0.035
+
+
 def test_the_period_gold_dev_split(engine: Engine) -> None:
     gold = [g for g in runner.read_jsonl(PERIODS / "qa.jsonl") if g["split"] == "dev"]
     run = runner.run_periods(engine, gold, "hybrid")
     print(json.dumps({k: round(v, 3) for k, v in run.metrics.items()}))
-    assert run.metrics["accuracy"] >= 0.70
-    assert run.metrics["wrong_period_rate"] <= 0.03
+    assert run.metrics["accuracy"] >= DEV_ACCURACY
+    assert run.metrics["wrong_period_rate"] <= DEV_WRONG_PERIOD
