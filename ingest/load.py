@@ -17,6 +17,7 @@ Libraries, and why these:
 from __future__ import annotations
 
 import io
+import logging
 import re
 import stat
 import struct
@@ -43,6 +44,11 @@ from ingest import ocr
 from ingest import tables as tables_of
 from ingest.decode import TRIED_ENCODINGS, decode_text
 from ingest.records import Block, BlockKind, Loaded
+
+# pypdf logs a warning for every line of a font's character map it cannot parse (9,471 lines for
+# one 500-page PDF written with an embedded DejaVu font): noise on the user's terminal, the text
+# is read all the same; what it cannot read it raises
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 __all__ = ["BYTES_PER_MB", "SUPPORTED_EXTENSIONS", "load"]
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.normalize import fold, match_form
-from ingest.records import TableCell
-from ingest.store import DocRecord, StoredChunk
+from ingest.store import DocRecord
 from qa.asked import type_of_figure, uniform
 from qa.features import FEATURES
 from qa.numbers import Quantity, find_quantities
@@ -194,16 +193,6 @@ _GAPS = tuple(
     for f in ("sentence_cov", "clause_cov", "dense", "proximity", "heuristic")
 )
 _HEURISTIC_TOP = FEATURES.index("heuristic_top")
-_IN_TABLE = FEATURES.index("in_table")
-_CELL_ROW, _CELL_COL = FEATURES.index("cell_row_cov"), FEATURES.index("cell_col_cov")
-_CELL_UNIT, _CELL_ANCHOR = FEATURES.index("cell_header_unit"), FEATURES.index("cell_anchors")
-_CELL_BEST, _CELL_GAP = FEATURES.index("cell_best"), FEATURES.index("cell_gap")
-
-
-def _cell_at(chunk: StoredChunk, at: int) -> TableCell | None:
-    """The table cell at ``at`` in a table row's sentence, or ``None``."""
-    table = chunk.table
-    return next((c for c in table.cells if c.start <= chunk.start + at < c.end), None) if table else None
 
 
 def _figure_kind(kind: str) -> tuple[float, ...]:
@@ -221,17 +210,7 @@ def _fill_gaps(drafts: Sequence[_Draft]) -> None:
     top = max(range(len(drafts)), key=lambda i: drafts[i].row[0], default=None)
     if top is not None and drafts[top].row[0] > 0:
         drafts[top].row[_HEURISTIC_TOP] = 1.0
-    # a table cell is read by its row and column: the cell whose both hold most of the question
-    cells = [d for d in drafts if d.row[_IN_TABLE]]
-    def fit(d: _Draft) -> float:
-        return d.row[_CELL_ROW] + d.row[_CELL_COL] + 0.2 * (d.row[_CELL_UNIT] + d.row[_CELL_ANCHOR])
 
-    best_cell = max((fit(d) for d in cells), default=0.0)
-    for d in cells:
-        d.row[_CELL_GAP] = best_cell - fit(d)
-    top_cell = max(cells, key=lambda d: (fit(d), d.row[0]), default=None)
-    if top_cell is not None and best_cell > 0:
-        top_cell.row[_CELL_BEST] = 1.0
 
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
@@ -588,7 +567,6 @@ class Extractor:
                     proximity = _proximity(positions, span_start, span_end)
                     local = 0.5 * proximity + 0.5 * share
                     target = self._target_factor(clause_form, span_start, span_end)
-                    cell = self._cell_features(chunk, c_start + span_start)
                     heuristic = -1.0 if not fits else (
                         anchored
                         * gate
@@ -633,7 +611,6 @@ class Extractor:
                         1.0 if figure == "number" and value is not None and abs(value) <= 12 else 0.0,
                         0.0,  # heuristic_gap and heuristic_top: filled in once every candidate is known
                         0.0,
-                        *cell,
                     )
                     start = chunk.start + c_start + span_start
                     end = chunk.start + c_start + span_end
@@ -649,29 +626,6 @@ class Extractor:
         ]
         found.sort(key=lambda c: -c.score)
         return found
-
-    def _cell_features(self, chunk: StoredChunk, at: int) -> tuple[float, ...]:
-        """A table cell's features: how much of the question its row label and its column header
-        hold, whether the header names the asked unit or noun ("Số đại biểu" for "bao nhiêu đại
-        biểu"), whether they hold the numbers the question states ("Năm 2023"); cell_best and
-        cell_gap are filled in once every candidate is known."""
-        table = chunk.table
-        cell = _cell_at(chunk, at)
-        if table is None or cell is None:
-            return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        header = self.q.form(cell.header)
-        label = self.q.form(table.label)
-        unit = self.q.unit or ""
-        names_unit = bool(unit) and re.search(rf"(?<!\w){re.escape(self.q.form(unit))}(?!\w)", header) is not None
-        return (
-            1.0,
-            self.coverage(label) if label else 0.0,
-            self.coverage(header) if header else 0.0,
-            1.0 if names_unit else 0.0,
-            1.0 if self.q.anchors and self.anchors_hold(f"{label} ; {header}") else 0.0,
-            0.0,
-            0.0,
-        )
 
     def _asked_features(self, figure: str) -> tuple[float, float]:
         """How likely the question asks for a span of this figure kind, and whether it is the likeliest."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +13,7 @@ from baocao.settings import Settings
 from ingest.index import Index
 from ingest.normalize import clean
 from ingest.ocr import ocr_confidence
+from ingest.store import DocRecord
 from qa.abbreviations import Abbreviations
 from qa.answer import Candidate, Extractor, decide
 from qa.conversation import resolve
@@ -128,18 +129,38 @@ class Engine:
             )
         resolved = resolve(question, history, self.glossary)
         manifest = self.index.manifest()
-        # over several periods' reports the question's words of time select the figures' period
-        # (and each period's sentence must be among the hits); over one period they are words
+        # over several periods' reports the question's words of time select the figures' period;
+        # over one period's they are words like the others
         several = len({r.period for r in manifest.values() if r.period}) > 1
         timing = read_question(resolved, series=series) if several or series else None
         analysed = self._analyse(timing.rest if timing is not None and timing.any else resolved)
-        hits = self.retriever.search(
-            analysed,
-            self.settings.candidates * (2 if several else 1),
-            mode=mode,
-            filters=filters,
-            depth=self.settings.retrieval_depth,
-        )
+        # a question that asks when ("năm nào", "ngày nào") is answered by a period's words: it is
+        # read whole, as over one period's reports
+        asks_when = timing is not None and not (timing.compares or timing.series) and analysed.kind == "date"
+        if asks_when:
+            analysed = self._analyse(resolved)
+        depth = self.settings.candidates
+        hits, found, decide_among = self._candidates(analysed, question, depth, mode, filters, manifest)
+        if timing is None or asks_when:
+            answer = with_period(decide_among(found), found, manifest)
+        else:
+            answer = answer_over_time(timing, found, decide_among, manifest)
+            if answer.abstained and timing.period is not None and not (timing.compares or timing.series):
+                # read whole, the question's period words also match the sentence of its period
+                # (the reports' "năm 2025" beside "Năm 2025 ... bao nhiêu cuộc"); its other
+                # periods' figures are out all the same
+                whole = self._analyse(resolved)
+                _, found_whole, decide_whole = self._candidates(whole, question, depth, mode, filters, manifest)
+                again = answer_over_time(timing, found_whole, decide_whole, manifest)
+                answer = again if not again.abstained else answer
+        return answer, hits, analysed
+
+    def _candidates(
+        self, analysed: Question, question: str, depth: int, mode: Mode, filters: Filters | None, manifest: dict[str, DocRecord]
+    ) -> tuple[list[Hit], list[Candidate], Callable[..., Answer]]:
+        """The retrieved sentences, the scored candidates in them, and the decision among some of
+        them (``qa.answer.decide`` bound to the question)."""
+        hits = self.retriever.search(analysed, depth, mode=mode, filters=filters, depth=self.settings.retrieval_depth)
         lexical = self.index.lexical()
         extractor = Extractor(
             analysed,
@@ -163,11 +184,7 @@ class Engine:
                 leniency=leniency,
             )
 
-        if timing is None:
-            answer = with_period(decide_among(found), found, manifest)
-        else:
-            answer = answer_over_time(timing, found, decide_among, manifest)
-        return answer, hits, analysed
+        return hits, found, decide_among
 
     def candidates(
         self, question: str, *, mode: Mode = "hybrid", asked: dict[str, float] | None = None

@@ -108,13 +108,12 @@ def claim_verdict(verdicts: Sequence[Verdict]) -> Verdict | None:
 
 def claim_figures(text: str, lang: str) -> list[Quantity]:
     """The checkable figures of a sentence; the numbers of the period it names ("Quý I/2025",
-    "6 tháng đầu năm 2024") say when, they are not claims."""
+    "6 tháng đầu năm 2024") say when, they are not claims, unless they are all it states."""
     periods = find_periods(text)
-    return [
-        q
-        for q in find_quantities(text, lang=lang)
-        if is_checkable(q) and not any(m.start <= q.start and q.end <= m.end for m in periods)
-    ]
+    figures = [q for q in find_quantities(text, lang=lang) if is_checkable(q)]
+    outside = [q for q in figures if not any(m.start <= q.start and q.end <= m.end for m in periods)]
+    # "diễn ra vào tháng 3/2021": a claim whose only figure is a period claims that period
+    return outside or figures
 
 
 def split_claims(speech: str, *, lang: str = "vi") -> list[Claim]:

@@ -76,12 +76,5 @@ FEATURE_DOCS: dict[str, str] = {
     "small_bare_number": "the span is a bare number of at most 12 (a list marker, an ordinal)",
     "heuristic_gap": "the question's best hand-set score minus this candidate's",
     "heuristic_top": "1 for the hand-set score's own choice among the question's candidates",
-    "in_table": "the span is a table cell",
-    "cell_row_cov": "weighted share of the question's terms in the cell's row label",
-    "cell_col_cov": "weighted share of the question's terms in the cell's column header",
-    "cell_header_unit": "the cell's column header names the unit or counted noun the question asks",
-    "cell_anchors": "1 when the numbers the question states stand in the cell's row label or column header",
-    "cell_best": "1 for the table cell whose row label and column header hold most of the question (its unit and numbers counting too)",
-    "cell_gap": "the question's best row and column coverage of a table cell minus this cell's",
 }
 FEATURES: tuple[str, ...] = tuple(FEATURE_DOCS)

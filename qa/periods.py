@@ -32,7 +32,9 @@ _PREVIOUS = re.compile(
 )
 # asking for a change: "tăng hay giảm", "tăng bao nhiêu", "thay đổi thế nào", "how much did ... change"
 _CHANGE = re.compile(
-    r"\b(?:tang hay giam|tang giam|tang bao nhieu|giam bao nhieu|thay doi|chenh lech|so voi|increase|decrease|change|compared|grow|rise|fall)\b"
+    r"\b(?:tang hay giam|tang giam|tang bao nhieu|giam bao nhieu|thay doi|chenh lech|increase|decrease|change|compared|grow|rise|fall"
+    # "so với kế hoạch", "so với dự toán": against a plan, not another period
+    r"|so voi(?! (?:ke hoach|chi tieu|du toan|muc tieu|nghi quyet|yeu cau|tong so)))\b"
 )
 # asking for a series: "qua các quý", "theo thời gian", "xu hướng", "over time", "by quarter"
 _SERIES = re.compile(

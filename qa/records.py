@@ -232,5 +232,5 @@ class Answer:
             "period": self.period,
             "periods_covered": self.periods_covered,
             "comparison": self.comparison.as_json() if self.comparison else None,
-            **({"series": [p.as_json() for p in self.series]} if self.series is not None else {}),
+            "series": [p.as_json() for p in self.series] if self.series is not None else None,
         }

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from ingest.normalize import fold, match_form
 from ingest.periods import Mention, Period, find_periods, parse_period
 from ingest.store import DocRecord
 from qa.answer import Candidate
@@ -27,6 +28,9 @@ Decide = Callable[..., Answer]  # (candidates, leniency=1.0) -> the answer among
 # a series point of a period the top answer's measure is known for may be less certain than an
 # answer on its own: it must reach this share of the answer threshold, in the same unit
 _SERIES_LENIENCY = 0.5
+_PERIOD_LENIENCY = 0.75
+_LATEST_SAME_MEASURE = 0.5
+_PLAN_WORDS = re.compile(r"\b(?:ke hoach|chi tieu|muc tieu|phan dau|du kien|du toan|den nam|dinh huong|tam nhin|nhiem vu)\b")
 # a period's answer counts as the same measure's when its best candidate scores at least this share
 # of the question's best candidate: a weaker figure of another period is another measure
 _SAME_MEASURE = 0.5
@@ -109,22 +113,48 @@ def answer_over_time(
     if asked.compares:
         return _compare(asked, answered, covered, decide(found), groups, decide)
     if asked.period is not None:
-        chosen = answered.get(asked.period)
+        # the asked period's figures compete only among themselves: a figure of another period,
+        # however like the question, is out already
+        chosen = answers.get(asked.period)
+        if chosen is not None and chosen.abstained:
+            lenient = decide(groups[asked.period], leniency=_PERIOD_LENIENCY)
+            chosen = None if lenient.abstained else lenient
         if chosen is None:
             return _abstain(decide([]), asked.period, covered)
         return replace(chosen, period=asked.period.label, period_shown=True)
+    best = decide(found)
+    # another period's answer counts for the latest only when it is the same measure: as likely as
+    # the best answer, in its unit, from a report of the same issuer
+    answered = {
+        p: a
+        for p, a in answered.items()
+        if groups[p][0].score >= _LATEST_SAME_MEASURE * top and a.unit == best.unit and _same_issuer(a, best, manifest)
+    }
     if not answered:
-        return decide(found)
+        return best
     latest = max(answered, key=_recency)
     others = [answered[p].citations[0] for p in sorted(answered, key=_recency, reverse=True) if p != latest and answered[p].citations]
     return replace(answered[latest], period=latest.label, period_shown=len(answered) > 1, related=others)
 
 
+def _same_issuer(a: Answer, b: Answer, manifest: dict[str, DocRecord]) -> bool:
+    """Whether two answers come from reports of one issuer (or either does not say)."""
+    if not a.citations or not b.citations:
+        return False
+    x, y = manifest.get(a.citations[0].doc), manifest.get(b.citations[0].doc)
+    if not (x and y and x.issuer and y.issuer):
+        return True
+    # "Sở Tài nguyên và Môi trường" is "Sở Tài nguyên và Môi trường tỉnh Bình Sơn" said shorter
+    i, j = match_form(x.issuer), match_form(y.issuer)
+    return i.startswith(j) or j.startswith(i)
+
+
 def _planned(c: Candidate, period: Period, manifest: dict[str, DocRecord]) -> bool:
-    """Whether a figure is of a period after its report's: a plan or a target."""
+    """Whether a figure is a plan or a target: of a period after its report's, in a sentence
+    that says so ("đến năm 2030 đạt 98%", "kế hoạch năm 2025 thu 440 tỷ đồng")."""
     record = manifest.get(c.hit.chunk.doc_id)
     report = report_period(record.period if record else "")
-    return report is not None and period.end > report.end
+    return report is not None and period.end > report.end and _PLAN_WORDS.search(fold(c.hit.chunk.text)) is not None
 
 
 def _recency(p: Period) -> tuple[int, bool, int]:

@@ -245,7 +245,7 @@ def series_html(points: Sequence[SeriesPoint]) -> str:
             for p, (x, y) in zip(dated, xy, strict=True)
         )
         chart = (
-            f"<svg class='bc-chart' viewBox='0 0 {_CHART_W} {_CHART_H}' role='img' aria-label='Biểu đồ số liệu theo kỳ'>"
+            f"<svg class='bc-chart' width='{_CHART_W}' height='{_CHART_H}' viewBox='0 0 {_CHART_W} {_CHART_H}' role='img' aria-label='Biểu đồ số liệu theo kỳ'>"
             f"<polyline points='{line}' fill='none' stroke='currentColor' stroke-width='2'/>{dots}</svg>"
         )
     rows = "".join(
