@@ -199,7 +199,11 @@ class Checker:
                 if judged is not None:
                     out.append(judged)
                     continue
-            kept = [c for c in found if c.score >= self.min_score and (period is None or period_of(c, manifest) == period)]
+            kept = [c for c in found if c.score >= self.min_score]
+            # a claim of one period is read against that period's figures, when the reports
+            # state any; reports whose periods say nothing of it are read as before
+            of_period = [c for c in kept if period is not None and period_of(c, manifest) == period]
+            kept = of_period or kept
             out.append(self._judge(claim, vid, figure, kept, manifest, lang))
         return out
 
