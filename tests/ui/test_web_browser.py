@@ -75,7 +75,8 @@ def _ask(page: Page, question: str) -> float:
     before = page.evaluate(ANSWERS)
     started = time.perf_counter()
     box.press("Enter")
-    page.wait_for_function(f"n => {ANSWERS} > n", arg=before, polling="raf")
+    # a loaded machine (CI beside other jobs) may take long; the time is printed, never asserted
+    page.wait_for_function(f"n => {ANSWERS} > n", arg=before, polling="raf", timeout=3 * TIMEOUT_MS)
     return time.perf_counter() - started
 
 
