@@ -28,7 +28,6 @@ Decide = Callable[..., Answer]  # (candidates, leniency=1.0) -> the answer among
 # a series point of a period the top answer's measure is known for may be less certain than an
 # answer on its own: it must reach this share of the answer threshold, in the same unit
 _SERIES_LENIENCY = 0.5
-_PERIOD_LENIENCY = 0.75
 _LATEST_SAME_MEASURE = 0.5
 _PLAN_WORDS = re.compile(r"\b(?:ke hoach|chi tieu|muc tieu|phan dau|du kien|du toan|den nam|dinh huong|tam nhin|nhiem vu)\b")
 # a period's answer counts as the same measure's when its best candidate scores at least this share
@@ -116,10 +115,7 @@ def answer_over_time(
         # the asked period's figures compete only among themselves: a figure of another period,
         # however like the question, is out already
         chosen = answers.get(asked.period)
-        if chosen is not None and chosen.abstained:
-            lenient = decide(groups[asked.period], leniency=_PERIOD_LENIENCY)
-            chosen = None if lenient.abstained else lenient
-        if chosen is None:
+        if chosen is None or chosen.abstained:
             return _abstain(decide([]), asked.period, covered)
         return replace(chosen, period=asked.period.label, period_shown=True)
     best = decide(found)
