@@ -127,7 +127,7 @@ def answer_over_time(
         if groups[p][0].score >= _LATEST_SAME_MEASURE * top and a.unit == best.unit and _same_issuer(a, best, manifest)
     }
     if not answered:
-        return best
+        return with_period(best, found, manifest)
     latest = max(answered, key=_recency)
     others = [answered[p].citations[0] for p in sorted(answered, key=_recency, reverse=True) if p != latest and answered[p].citations]
     return replace(answered[latest], period=latest.label, period_shown=len(answered) > 1, related=others)
