@@ -226,7 +226,8 @@ def document_period(title: str, head: str) -> Period | None:
     """
     # a period written without its year takes the year the start of the report names most
     years = Counter(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", f"{title} {head}"))
-    year = Period.of(int(years.most_common(1)[0][0]), 1, int(years.most_common(1)[0][0]), 12) if years else None
+    common = int(years.most_common(1)[0][0]) if years else None
+    year = Period.of(common, 1, common, 12) if common else None
     own = [m.period for m in find_periods(title, within=year) if not m.compared]
     if own:
         return own[0]
@@ -272,7 +273,7 @@ def _period(kind: str, m: re.Match[str], within: Period | None) -> Period | None
         y = int(g[1])
         return Period.of(y, 1, y, n) if 1 <= n <= 12 else None
     if kind == "months":
-        n = _WORD_NUMBERS.get(g[0]) or int(g[0]) if not g[0].isdigit() else int(g[0])
+        n = int(g[0]) if g[0].isdigit() else _WORD_NUMBERS[g[0]]
         y = int(g[2])
         if not 2 <= n <= 12:
             return None

@@ -117,15 +117,20 @@ class Comparison:
         """"Quý II/2025: 36,05 ha; Quý I/2025: 20,5 ha; tăng 15,55 (+75,9%)"."""
         parts = [f"{self.later.period}: {self.later.answer}", f"{self.earlier.period}: {self.earlier.answer}"]
         if self.difference is not None:
-            word = "tăng" if self.difference > 0 else "giảm" if self.difference < 0 else "không đổi"
-            amount = self.difference_text or vn_number(abs(self.difference))
-            change = f"{word} {amount}" if self.difference else word
-            if self.percent_change is not None:
-                change += f" ({self.percent_change:+.1f}%)".replace(".", ",")
-            parts.append(change)
+            parts.append(self.change_text())
         if self.stated_text and self.agrees is False:
             parts.append(f"báo cáo ghi: \"{self.stated_text}\" (khác với mức tính được)")
         return "; ".join(parts)
+
+    def change_text(self) -> str:
+        """"tăng 28,4 tỷ đồng (+29,2%)", "giảm 5 tổ chức (-10,6%)", "không đổi"; "" without a difference."""
+        if self.difference is None:
+            return ""
+        word = "tăng" if self.difference > 0 else "giảm" if self.difference < 0 else "không đổi"
+        change = f"{word} {self.difference_text or vn_number(abs(self.difference))}" if self.difference else word
+        if self.percent_change is not None:
+            change += f" ({self.percent_change:+.1f}%)".replace(".", ",")
+        return change
 
     def as_json(self) -> dict[str, Any]:
         return {

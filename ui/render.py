@@ -14,7 +14,7 @@ from urllib.parse import quote
 from ingest import DocRecord
 from qa import Answer, Citation
 from qa.factcheck import Verdict
-from qa.records import Comparison, SeriesPoint, vn_number
+from qa.records import Comparison, SeriesPoint
 from ui.library import FileResult
 
 __all__ = [
@@ -205,12 +205,8 @@ def comparison_html(c: Comparison) -> str:
     rows = "".join(
         f"<tr><th>{_e(p.period)}</th><td><strong>{_e(p.answer)}</strong></td></tr>" for p in (c.later, c.earlier)
     )
-    change = ""
-    if c.difference is not None:
-        word = "Tăng" if c.difference > 0 else "Giảm" if c.difference < 0 else "Không đổi"
-        amount = c.difference_text or vn_number(abs(c.difference))
-        pct = f" ({c.percent_change:+.1f}%)".replace(".", ",") if c.percent_change is not None else ""
-        change = f"<div class='bc-change'>{word} {_e(amount) if c.difference else ''}{pct}</div>"
+    text = c.change_text()
+    change = f"<div class='bc-change'>{_e(text[:1].upper() + text[1:])}</div>" if text else ""
     stated = ""
     if c.stated_text:
         verdict = "khớp với mức tính được" if c.agrees else "khác với mức tính được" if c.agrees is False else ""
