@@ -11,8 +11,8 @@ Two collections per index:
   debris of an interrupted ingest and are swept away when a writer opens the index.
 
 Keeping everything in Chroma makes the embedded and the server mode one code path: several
-processes pointed at one ``chroma run`` server see the same manifest and rebuild the same lexical
-index from it.
+processes pointed at one ``chroma run`` server see the same manifest and build the same lexical
+index from it (each saves its copy under its own data dir, see ``ingest.lexical_files``).
 """
 
 from __future__ import annotations
