@@ -151,11 +151,11 @@ class LexicalFiles:
                 if still_current is not None and not still_current():
                     return False
                 final = self.root / key
-                if final.exists():
-                    # same key, so same content, unless damaged: the caller commits after a failed load
-                    final.rename(self._trash_name())
-                tmp.rename(final)
-                _fsync(self.root)
+                if final.exists() and _check_saved(final, key):
+                    final.rename(self._trash_name())  # the damaged copy the caller could not load
+                if not final.exists():  # else another process saved the same documents' copy meanwhile
+                    tmp.rename(final)
+                    _fsync(self.root)
                 self._sweep(keep=key)
             return True
         finally:
@@ -187,7 +187,7 @@ class LexicalFiles:
         A copy is renamed out of the way before it is deleted, so that a kill mid-deletion leaves
         debris under a hidden name, never a copy with files missing under its key.
         """
-        for d in self.root.iterdir():
+        for d in list(self.root.iterdir()):
             if not d.is_dir() or d.name == keep:
                 continue
             if d.name.startswith(_TMP) and _alive(d.name):
@@ -211,6 +211,14 @@ class LexicalFiles:
             os.close(fd)
 
 
+def _check_saved(where: Path, key: str) -> str:
+    """What is wrong with the copy in ``where``, its description included, or ``""``."""
+    try:
+        return _check(where, json.loads((where / _DESCRIPTION).read_text(encoding="utf-8")), key)
+    except (OSError, ValueError) as exc:
+        return f"{_DESCRIPTION}: {exc}"
+
+
 def _check(where: Path, description: dict[str, object], key: str) -> str:
     """What is wrong with a copy's files, or ``""``."""
     if description.get("format") != FORMAT_VERSION:
@@ -220,7 +228,10 @@ def _check(where: Path, description: dict[str, object], key: str) -> str:
     files = description.get("files")
     if not isinstance(files, dict) or not files:
         return f"{_DESCRIPTION} lists no files"
-    for name, (size, crc) in files.items():
+    for name, entry in files.items():
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, int) for x in entry)):
+            return f"{_DESCRIPTION} lists {name} without its size and checksum"
+        size, crc = entry
         path = where / name
         try:
             actual = path.stat().st_size
