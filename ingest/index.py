@@ -1,37 +1,50 @@
 """An opened index: the store, the embedder it was built with, and its lexical twin.
 
-Heavy objects are built here once, at the entry point, and passed on to ``qa``.
+Heavy objects are built here once, at the entry point, and passed on to ``qa``. The lexical index
+is loaded from its saved copy when that copy was built for the committed documents, and rebuilt
+from the store (then saved again) when it was not; ingest and removal save the new one at once.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baocao.settings import Settings
 from ingest.embed import Embedder, make_embedder
-from ingest.jail import ParserJail
 from ingest.lexical import LexicalIndex
+from ingest.lexical_files import LexicalFiles, manifest_key, slot_of
 from ingest.pipeline import IngestReport, Progress, ingest_paths
 from ingest.segment import segmenter_version
 from ingest.store import DocRecord, Store, provenance_of
+
+if TYPE_CHECKING:
+    from ingest.jail import ParserJail
+
+log = logging.getLogger("baocao.ingest")
 
 
 class Index:
     """Store + embedder + lexical index of one corpus.
 
-    The lexical index and the manifest are cached in memory and rebuilt when the set of committed
-    documents changes (this process's writes, or another process's on a shared Chroma server).
+    The lexical index and the manifest are cached in memory; the lexical index is loaded again (or
+    rebuilt) when the set of committed documents changes (this process's writes, or another
+    process's on a shared Chroma server).
     """
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        self.lexical_files = LexicalFiles(slot_of(settings))
         self._lock = threading.RLock()
         self._lexical: LexicalIndex | None = None
         self._manifest: dict[str, DocRecord] | None = None
+        self._key = ""
         self._jail: ParserJail | None = None
 
     @classmethod
@@ -64,22 +77,66 @@ class Index:
         with self._lock:
             if self._manifest is None or refresh:
                 fresh = self.store.manifest()
-                if self._manifest is not None and fresh.keys() != self._manifest.keys():
+                key = manifest_key(fresh)
+                if key != self._key:
                     self._lexical = None
-                self._manifest = fresh
+                self._manifest, self._key = fresh, key
             return self._manifest
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index over committed chunks, built on first use."""
+        """The BM25 index over committed chunks: the saved copy built for them, loaded on first
+        use, or (when there is none, or it is stale or damaged) rebuilt from the store and saved.
+
+        A rebuild says why in one line on stderr (the ``baocao.ingest`` logger).
+        """
         with self._lock:
+            manifest = self.manifest()
             if self._lexical is None:
-                allowed = self.manifest().keys()
-                self._lexical = LexicalIndex(r for r in self.store.lexical_rows() if r.doc_id in allowed)
+                found = self.lexical_files.load(self._key)
+                if found.index is not None:
+                    self._lexical = found.index
+                else:
+                    self._lexical = self._rebuild(manifest, self._key, why=found.why)
             return self._lexical
+
+    def _rebuild(self, manifest: dict[str, DocRecord], key: str, *, why: str) -> LexicalIndex:
+        """Build the lexical index of the manifest's documents from the store, and save it if the
+        data dir can be written (a reader saves it too: the next start is then quick)."""
+        if why and manifest:
+            log.warning(
+                "baocao: the lexical index in %s %s; rebuilding it from the index's %s",
+                self.lexical_files.root,
+                why,
+                f"{len(manifest)} document" + ("" if len(manifest) == 1 else "s"),
+            )
+        started = time.perf_counter()
+        index = LexicalIndex(r for r in self.store.lexical_rows() if r.doc_id in manifest)
+        if not manifest:
+            return index  # nothing worth saving: an empty index builds at once
+        try:
+            self.lexical_files.commit(
+                index,
+                key,
+                documents=len(manifest),
+                # only a copy of the manifest as it still is replaces the saved one
+                still_current=lambda: manifest_key(self.store.manifest()) == key,
+            )
+        except OSError as exc:
+            log.warning(
+                "baocao: the lexical index is kept in memory only: cannot save it in %s (%s)",
+                self.lexical_files.root,
+                exc.strerror or exc,
+            )
+        log.debug("lexical index of %d sentences built in %.1f s", len(index), time.perf_counter() - started)
+        return index
 
     def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:
         """Ingest files and folders (see ``ingest.pipeline.ingest_paths``)."""
+        from ingest.jail import ParserJail  # the parsers: only ingest needs them
+
         with self._lock:
+            self.manifest(refresh=True)
+            before = self._key
             if self._jail is None:
                 self._jail = ParserJail(
                     memory_mb=self.settings.parse_memory_mb,
@@ -95,7 +152,7 @@ class Index:
                 progress=progress,
                 loader=lambda path, max_bytes: jail.parse(path, max_bytes=max_bytes),
             )
-            self._invalidate()
+            self._save_lexical(before)
             return report
 
     def remove(self, doc_id: str) -> DocRecord:
@@ -110,10 +167,22 @@ class Index:
             record = self.manifest(refresh=True).get(doc_id)
             if record is None:
                 raise StoreError(f"no document with id {doc_id!r}; list them with 'baocao docs list'")
+            before = self._key
             self.store.remove_document(doc_id)
-            self._invalidate()
+            self._save_lexical(before)
             return record
 
-    def _invalidate(self) -> None:
-        self._manifest = None
-        self._lexical = None
+    def _save_lexical(self, before: str) -> None:
+        """After a change to the store: the lexical index of the documents now committed, saved.
+
+        When this change committed something (the key moved from ``before``), the saved copy is
+        expected to be out of date and is rebuilt without a word; otherwise the saved copy is
+        checked as at any open.
+        """
+        manifest = self.manifest(refresh=True)
+        if self._lexical is not None:
+            return  # the key did not move and the copy in memory is current
+        if before != self._key:
+            self._lexical = self._rebuild(manifest, self._key, why="")
+        else:
+            self.lexical()

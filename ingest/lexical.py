@@ -1,7 +1,9 @@
 """The lexical index: BM25 (bm25s) over the chunks' word tokens, with a diacritic-free twin.
 
-Built in memory from the tokens the store keeps with each chunk, so that it can never drift from
-what Chroma holds (embedded or server): every process rebuilds it when it opens the index.
+Built from the tokens the store keeps with each chunk, so that it can never drift from what Chroma
+holds (embedded or server). Building it is linear in the corpus (seconds at 20k sentences), so it
+is saved beside the index (:meth:`LexicalIndex.save`) and loaded memory-mapped
+(:meth:`LexicalIndex.load`); ``ingest.lexical_files`` keys the saved copy to the manifest.
 The twin indexes the same tokens with diacritics stripped, so "cho thue dat" finds "cho thuê đất".
 
 Three fields:
@@ -15,27 +17,31 @@ Three fields:
 - the whole document (BM25 over documents: title, headings and text), for the document stage.
 
 Word statistics of the sentences also put the diacritics back on a question typed without them
-("du an cau Thach Luyen" -> "dự án cầu Thạch Luyện"): the dense encoder cannot read it bare.
+("du an cau Thach Luyen" -> "dự án cầu Thạch Luyện", see ``ingest.diacritics``): the dense
+encoder cannot read it bare.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from mmap import ACCESS_READ
+from mmap import mmap as MappedFile
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
 
-import bm25s
 import numpy as np
 
+from ingest.diacritics import Respeller
 from ingest.normalize import fold
+from ingest.postings import DocumentField, Postings, bm25_idf, save_json
 
-_WORD = re.compile(r"\w+")
-# how much a word pair seen in the reports counts against how often each syllable is seen,
-# when putting diacritics back ("phat" after "bị" is "phạt", not "phát")
-_PAIR_WEIGHT = 3.0
+# what the files of a saved index hold; another number is another layout, never read
+FORMAT_VERSION = 1
+_META = "lexical.json"
 
 
 class LexicalRow(NamedTuple):
@@ -104,22 +110,126 @@ class LexicalIndex:
         # the context field: each distinct title-and-heading once, and which chunks sit under it
         self._context_of = np.array(context_of, dtype=np.int64)
         self._n_contexts = len(contexts)
-        self._postings = _postings(contexts)
-        self._postings_folded = _postings(contexts, bare)
+        self._postings = Postings.build(_context_postings(contexts))
+        self._postings_folded = Postings.build(_context_postings(contexts, bare))
         # the document field: the document's sentences, and its title and headings once each
         self.documents = list(doc_terms)
         position = {d: i for i, d in enumerate(self.documents)}
         self.doc_index = np.array([position[d] for d in docs], dtype=np.int64)
         terms = [doc_terms[d] + Counter(doc_context[d]) for d in self.documents]
-        self._doc_exact = _DocumentField(terms)
-        self._doc_folded = _DocumentField([_folded_counts(c, bare) for c in terms])
+        self._doc_exact = DocumentField.build(terms)
+        self._doc_folded = DocumentField.build([_folded_counts(c, bare) for c in terms])
         # for putting diacritics back: the sentences' syllables in order (pairs counted on first use)
-        self._syllables = [" ".join(t for t in tokens if "_" not in t) for tokens in corpus]
-        self._pairs: Counter[tuple[str, str]] | None = None
-        self._spellings: dict[str, list[str]] = {}
+        syllables = [" ".join(t for t in tokens if "_" not in t) for tokens in corpus]
+        self._syllables: Sequence[str] | MappedFile = syllables
+        self._respeller = Respeller(self._df, self._syllable_lines)
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
+
+    def save(self, directory: Path) -> list[Path]:
+        """Write the index's files into an empty ``directory``: the two bm25s twins (``bm25s.BM25.save``),
+        the fields' postings and flags as ``.npy`` arrays, the ids and word statistics as JSON.
+
+        Nothing here is atomic or synced: ``ingest.lexical_files`` writes into a temporary
+        directory, syncs, and renames it into place.
+
+        Returns:
+            Every file written, the description ``lexical.json`` last (it is written last).
+        """
+        directory.mkdir(parents=True, exist_ok=True)
+        n = len(self.chunk_ids)
+        if n:
+            for name, index in (("exact", self._exact), ("folded", self._folded)):
+                index.save(str(directory / name), show_progress=False)
+        save_json(directory / "ids.json", {"chunks": self.chunk_ids, "documents": self.documents})
+        # sorted: the files do not depend on the order a set happened to give while building
+        save_json(
+            directory / "df.json",
+            {"exact": dict(sorted(self._df.items())), "folded": dict(sorted(self._df_folded.items()))},
+        )
+        save_json(directory / "syllables.json", list(self._syllable_lines()))
+        arrays = {
+            "doc_index": self.doc_index,
+            "has_number": self.has_number,
+            "is_heading": self.is_heading,
+            "is_question": self.is_question,
+            "context_of": self._context_of,
+        }
+        for name, array in arrays.items():
+            np.save(directory / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        self._postings.save(directory, "context")
+        self._postings_folded.save(directory, "context-folded")
+        self._doc_exact.save(directory, "document")
+        self._doc_folded.save(directory, "document-folded")
+        save_json(
+            directory / _META,
+            {"format": FORMAT_VERSION, "chunks": n, "contexts": self._n_contexts, "documents": len(self.documents)},
+        )
+        files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name != _META)
+        return [*files, directory / _META]
+
+    @classmethod
+    def load(cls, directory: Path, *, mmap: bool = True) -> LexicalIndex:
+        """Read an index written by :meth:`save`; the arrays (bm25s's score matrices among them)
+        are memory-mapped when ``mmap``, so pages are read as queries touch them and shared
+        between processes. The sentences' syllables are read only when a question typed without
+        diacritics needs them.
+
+        Raises:
+            ValueError: the files are of another format or do not fit together.
+            OSError, KeyError, json.JSONDecodeError: a file is missing or unreadable.
+        """
+        meta = json.loads((directory / _META).read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"format {meta.get('format')!r}, this version reads {FORMAT_VERSION}")
+        self = cls.__new__(cls)
+        n = int(meta["chunks"])
+        ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+        self.chunk_ids = list(ids["chunks"])
+        self.documents = list(ids["documents"])
+        self.position = {cid: i for i, cid in enumerate(self.chunk_ids)}
+        mode: Literal["r"] | None = "r" if mmap else None
+        arrays = {
+            name: np.load(directory / f"{name}.npy", mmap_mode=mode, allow_pickle=False)
+            for name in ("doc_index", "has_number", "is_heading", "is_question", "context_of")
+        }
+        if len(self.chunk_ids) != n or any(len(a) != n for a in arrays.values()):
+            raise ValueError(f"the arrays do not all hold {n} chunks")
+        self.doc_index = arrays["doc_index"]
+        self.has_number = arrays["has_number"]
+        self.is_heading = arrays["is_heading"]
+        self.is_question = arrays["is_question"]
+        self._context_of = arrays["context_of"]
+        self._n_contexts = int(meta["contexts"])
+        self.doc_ids = np.array(self.documents, dtype=object)[self.doc_index] if n else np.array([], dtype=object)
+        df = json.loads((directory / "df.json").read_text(encoding="utf-8"))
+        self._df = df["exact"]
+        self._df_folded = df["folded"]
+        if n:
+            import bm25s
+
+            _quiet_bm25s()
+            self._exact = bm25s.BM25.load(str(directory / "exact"), mmap=mmap, show_progress=False)
+            self._folded = bm25s.BM25.load(str(directory / "folded"), mmap=mmap, show_progress=False)
+            if any(int(b.scores["num_docs"]) != n for b in (self._exact, self._folded)):
+                raise ValueError(f"the BM25 twins do not hold {n} chunks")
+        else:
+            self._exact = self._folded = _bm25([])
+        self._postings = Postings.load(directory, "context", mmap=mmap)
+        self._postings_folded = Postings.load(directory, "context-folded", mmap=mmap)
+        self._doc_exact = DocumentField.load(directory, "document", mmap=mmap)
+        self._doc_folded = DocumentField.load(directory, "document-folded", mmap=mmap)
+        # mapped now, read on first use: the mapping outlives the file if a newer copy replaces it
+        with (directory / "syllables.json").open("rb") as f:
+            self._syllables = MappedFile(f.fileno(), 0, access=ACCESS_READ)
+        self._respeller = Respeller(self._df, self._syllable_lines)
+        return self
+
+    def _syllable_lines(self) -> Sequence[str]:
+        if isinstance(self._syllables, MappedFile):
+            self._syllables = list(json.loads(self._syllables[:].decode("utf-8")))
+        return self._syllables
 
     def known(self, token: str, *, folded: bool = False) -> bool:
         """Whether any chunk holds the token (in the diacritic-free field when ``folded``)."""
@@ -159,7 +269,7 @@ class LexicalIndex:
             if under is not None:
                 in_context = np.zeros(self._n_contexts, dtype=bool)
                 in_context[under] = True
-                weight = context_weight * _bm25_idf(len(self.chunk_ids), df.get(token, 0))
+                weight = context_weight * bm25_idf(len(self.chunk_ids), df.get(token, 0))
                 field = np.maximum(field, np.where(in_context[self._context_of], weight, 0.0))
             total += count * field
         return total
@@ -209,87 +319,24 @@ class LexicalIndex:
 
     def restore_diacritics(self, text: str) -> str:
         """The text with each word typed without diacritics spelled as the reports most likely
-        spell it there, judged by the reports' syllables and the pairs they form.
-
-        Words with diacritics, words with digits and words the reports never spell are kept.
-        Case is kept: a capitalised word stays capitalised, an upper-case one upper case.
+        spell it there, judged by the reports' syllables and the pairs they form (see
+        ``ingest.diacritics``).
 
         >>> index.restore_diacritics("Du an cau Thach Luyen hoan thanh nam nao?")  # doctest: +SKIP
         'Dự án cầu Thạch Luyện hoàn thành năm nào?'
         """
-        pairs = self._word_pairs()
-        runs: list[list[re.Match[str]]] = []
-        last_end = -1
-        for match in _WORD.finditer(text):
-            word = match.group(0)
-            if fold(word) != word.lower() or not self._spellings.get(word.lower()):
-                last_end = -1  # kept as it is, and it breaks the run
-                continue
-            if runs and last_end >= 0 and not text[last_end : match.start()].strip():
-                runs[-1].append(match)
-            else:
-                runs.append([match])
-            last_end = match.end()
-        out = []
-        pos = 0
-        for run in runs:
-            for match, spelled in zip(
-                run, self._best_spelling([m.group(0).lower() for m in run], pairs), strict=True
-            ):
-                word = match.group(0)
-                if word.isupper() and len(word) > 1:
-                    spelled = spelled.upper()
-                elif word[:1].isupper():
-                    spelled = spelled[:1].upper() + spelled[1:]
-                out.append(text[pos : match.start()])
-                out.append(spelled)
-                pos = match.end()
-        out.append(text[pos:])
-        return "".join(out)
-
-    def _word_pairs(self) -> Counter[tuple[str, str]]:
-        if self._pairs is None:
-            pairs: Counter[tuple[str, str]] = Counter()
-            for line in self._syllables:
-                syllables = line.split(" ")
-                pairs.update(zip(syllables, syllables[1:], strict=False))
-            spellings: dict[str, list[str]] = defaultdict(list)
-            for token in self._df:
-                if "_" not in token and not any(ch.isdigit() for ch in token):
-                    spellings[fold(token)].append(token)
-            self._spellings = dict(spellings)
-            self._pairs = pairs
-        return self._pairs
-
-    def _best_spelling(self, words: list[str], pairs: Counter[tuple[str, str]]) -> list[str]:
-        """The most likely spellings of a run of bare words (Viterbi over the reports' pairs)."""
-        best = {s: (math.log1p(self._df[s]), [s]) for s in self._spellings[words[0]]}
-        for word in words[1:]:
-            step = {}
-            for s in self._spellings[word]:
-                score, path = max(
-                    ((prev + _PAIR_WEIGHT * math.log1p(pairs[(p[-1], s)]), p) for prev, p in best.values()),
-                    key=lambda x: x[0],
-                )
-                step[s] = (score + math.log1p(self._df[s]), [*path, s])
-            best = step
-        return max(best.values(), key=lambda x: x[0])[1]
+        return self._respeller.restore(text)
 
 
-def _bm25_idf(n: int, df: int) -> float:
-    # bm25s's default ("lucene") idf, so that a context match weighs like a sentence match would
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-
-
-def _postings(
+def _context_postings(
     contexts: dict[tuple[str, ...], int], bare: dict[str, str] | None = None
-) -> dict[str, np.ndarray]:
+) -> dict[str, list[int]]:
     """Token (folded through ``bare`` when given) -> the ids of the contexts that hold it."""
     found: dict[str, list[int]] = defaultdict(list)
     for tokens, i in contexts.items():
         for token in {bare[t] for t in tokens} if bare is not None else set(tokens):
             found[token].append(i)
-    return {t: np.array(ids, dtype=np.int64) for t, ids in found.items()}
+    return found
 
 
 def _folded_counts(counts: Counter[str], bare: dict[str, str]) -> Counter[str]:
@@ -299,46 +346,20 @@ def _folded_counts(counts: Counter[str], bare: dict[str, str]) -> Counter[str]:
     return folded
 
 
-class _DocumentField:
-    """BM25 over whole documents from their term counts (bm25s's default scoring: Lucene's idf,
-    ``k1`` 1.5, ``b`` 0.75), kept as postings: documents are few, and their terms those of the
-    sentences, so building a second bm25s index would only repeat the sentences' work."""
-
-    _K1 = 1.5
-    _B = 0.75
-
-    def __init__(self, documents: list[Counter[str]]) -> None:
-        self.n = len(documents)
-        lengths = np.array([sum(c.values()) for c in documents], dtype=np.float32)
-        norm = self._K1 * (
-            1 - self._B + self._B * lengths / max(float(lengths.mean()) if self.n else 1.0, 1.0)
-        )
-        found: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for i, counts in enumerate(documents):
-            for token, tf in counts.items():
-                where, how_many = found[token]
-                where.append(i)
-                how_many.append(tf)
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for token, (where, how_many) in found.items():
-            at = np.array(where, dtype=np.int64)
-            frequency = np.array(how_many, dtype=np.float32)
-            weight = _bm25_idf(self.n, len(where)) * frequency / (frequency + norm[at])
-            self._postings[token] = (at, weight.astype(np.float32))
-
-    def scores(self, tokens: Sequence[str]) -> np.ndarray:
-        total = np.zeros(self.n, dtype=np.float32)
-        for token in tokens:
-            posting = self._postings.get(token)
-            if posting is not None:
-                total[posting[0]] += posting[1]
-        return total
-
-
-def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+def _quiet_bm25s() -> None:
     # bm25s sets its own logger to DEBUG, which floods stderr once anything configures logging
     logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def _bm25(corpus: list[list[str]]) -> Any:
+    """A bm25s index over the token lists, its vocabulary numbered in sorted order (bm25s numbers
+    tokens in the order of a set, which changes from one process to the next): the same chunks
+    give the same files, whichever process builds them."""
+    import bm25s
+
+    _quiet_bm25s()
     index = bm25s.BM25()
     if corpus:
-        index.index(corpus, show_progress=False)
+        vocabulary = {t: i for i, t in enumerate(sorted({t for tokens in corpus for t in tokens}))}
+        index.index(([[vocabulary[t] for t in tokens] for tokens in corpus], vocabulary), show_progress=False)
     return index

@@ -43,6 +43,7 @@ from baocao.errors import LoadError
 from ingest import ocr
 from ingest import tables as tables_of
 from ingest.decode import TRIED_ENCODINGS, decode_text
+from ingest.formats import BYTES_PER_MB, SUPPORTED_EXTENSIONS
 from ingest.records import Block, BlockKind, Loaded
 
 # pypdf logs a warning for every line of a font's character map it cannot parse (9,471 lines for
@@ -52,8 +53,6 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 __all__ = ["BYTES_PER_MB", "SUPPORTED_EXTENSIONS", "load"]
 
-SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
-BYTES_PER_MB = 1024 * 1024
 
 _FORMATS = {".txt": "txt", ".md": "md", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 _Item = tuple[str, BlockKind]

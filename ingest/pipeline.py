@@ -17,7 +17,7 @@ from baocao.errors import LoadError
 from baocao.settings import Settings
 from ingest.chunk import build_document, chunk_document, document_id
 from ingest.embed import Embedder
-from ingest.load import SUPPORTED_EXTENSIONS, load
+from ingest.formats import SUPPORTED_EXTENSIONS
 from ingest.ocr import ocr_confidence
 from ingest.records import Loaded
 from ingest.store import Store
@@ -27,6 +27,8 @@ Loader = Callable[[Path, int], Loaded]
 
 
 def _load_in_process(path: Path, max_bytes: int) -> Loaded:
+    from ingest.load import load  # the parsers, imported only by what ingests
+
     return load(path, max_bytes=max_bytes)
 
 

@@ -1,29 +1,70 @@
 """Sentences and words, by underthesea: our one door to it.
 
-The sentence is the unit of citation; word tokens feed the lexical index. underthesea is imported
-on first use (it takes seconds), and only its offline functions are called: ``sent_tokenize`` and
-``word_tokenize`` run on models bundled in the package (its ``classify`` would download, so it is
-never used).
+The sentence is the unit of citation; word tokens feed the lexical index. underthesea's two
+tokenizers are imported on first use, without the rest of the package, and only its offline
+functions are called: ``sent_tokenize`` and ``word_tokenize`` run on models bundled in the
+package (its ``classify`` would download, so it is never used).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+import sys
+import threading
 import unicodedata
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import NamedTuple
 
 from ingest.normalize import unify_tones
 
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 _SPACE = re.compile(r"\s+")
+_IMPORT_LOCK = threading.Lock()
+
+
+class _Tokenizers(NamedTuple):
+    sent_tokenize: Callable[[str], list[str]]
+    word_tokenize: Callable[[str], list[str]]
 
 
 @cache
-def _underthesea() -> Any:
-    import underthesea
+def _underthesea() -> _Tokenizers:
+    """underthesea's sentence and word tokenizers.
 
-    return underthesea
+    ``import underthesea`` runs the package's ``__init__``, which imports every optional pipeline;
+    its translator imports transformers and torch whenever they are installed (the ``[st]``
+    extra): 4 s of a 5 s cold ``baocao ask``, for a function baocao never calls. So the two
+    pipelines used are imported by themselves, in the order the package's own ``__init__``
+    imports them (its modules import each other in a cycle), with the package's ``__init__``
+    skipped; the placeholder package is then dropped, so that a later ``import underthesea``
+    anywhere gets the whole package. Should underthesea's layout change, the whole package is
+    imported as before.
+    """
+    with _IMPORT_LOCK:
+        if "underthesea" in sys.modules:  # imported whole already, by someone else
+            whole = sys.modules["underthesea"]
+            return _Tokenizers(whole.sent_tokenize, whole.word_tokenize)
+        spec = importlib.util.find_spec("underthesea")
+        if spec is not None:
+            sys.modules["underthesea"] = importlib.util.module_from_spec(spec)
+            try:
+                importlib.import_module("underthesea.pipeline.text_normalize")
+                words = importlib.import_module("underthesea.pipeline.word_tokenize").word_tokenize
+                # word_tokenize imports its model class on first call, through the package
+                importlib.import_module("underthesea.models.fast_crf_sequence_tagger")
+                sentences = importlib.import_module("underthesea.pipeline.sent_tokenize").sent_tokenize
+                return _Tokenizers(sentences, words)
+            except (ImportError, AttributeError):
+                for name in [m for m in sys.modules if m == "underthesea" or m.startswith("underthesea.")]:
+                    del sys.modules[name]
+            finally:
+                sys.modules.pop("underthesea", None)
+        import underthesea
+
+        return _Tokenizers(underthesea.sent_tokenize, underthesea.word_tokenize)
 
 
 def segmenter_version() -> str:

@@ -11,8 +11,8 @@ Two collections per index:
   debris of an interrupted ingest and are swept away when a writer opens the index.
 
 Keeping everything in Chroma makes the embedded and the server mode one code path: several
-processes pointed at one ``chroma run`` server see the same manifest and rebuild the same lexical
-index from it.
+processes pointed at one ``chroma run`` server see the same manifest and build the same lexical
+index from it (each saves its copy under its own data dir, see ``ingest.lexical_files``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,13 @@ from ingest.records import Chunk, Document, TableCell, TableRef
 # 2: chunks carry their title-and-heading tokens (``context``) and ``role`` for the lexical index
 SCHEMA_VERSION = 3
 _WRITE_BATCH = 256
+# Chroma applies a collection's write log to its vector index in batches (100 records by default)
+# and saves that index every 1,000: until then each upsert rereads the pending records, and every
+# process that opens the store replays them. The manifest's records hold whole documents, so
+# with the defaults an ingest of 200 long reports spent over a second per document and each
+# `baocao ask` 0.35 s (2.4 s with 60 KB documents) replaying them. Its vectors are one number each:
+# applying and saving each record at once costs nothing.
+_MANIFEST_HNSW = {"batch_size": 1, "sync_threshold": 1}
 _LOCK_NAME = "writer.lock"
 
 
@@ -163,6 +170,8 @@ class Store:
         if not settings.chroma_url:
             (settings.data_dir / "provenance.json").write_text(json.dumps(stored, indent=2) + "\n")
         store = cls(client, name, stored, lock_fd, server=bool(settings.chroma_url))
+        if writable:
+            _tune_manifest(store._documents)
         if lock_fd is not None:
             # only under the embedded writer lock is it certain that no other ingest is mid-way;
             # on a server, uncommitted chunks are invisible anyway (retrieval keeps manifest docs only)
@@ -348,10 +357,23 @@ def _ensure_collections(client: Any, name: str, provenance: dict[str, Any]) -> d
             configuration={"hnsw": {"space": "cosine"}},
             metadata={k: v for k, v in provenance.items()},
         )
-        client.get_or_create_collection(f"{name}_documents", embedding_function=None)
+        client.get_or_create_collection(
+            f"{name}_documents", embedding_function=None, configuration={"hnsw": _MANIFEST_HNSW}
+        )
     except Exception as exc:  # chromadb raises a variety of types for an unreachable or broken store
         raise StoreError(f"cannot open the Chroma collections '{name}_*': {exc}") from exc
     return dict(sentences.metadata or {})
+
+
+def _tune_manifest(documents: Any) -> None:
+    """Give a manifest collection made before ``_MANIFEST_HNSW`` that setting (a writer does
+    this; it takes effect at the next committed document)."""
+    hnsw = (documents.configuration_json or {}).get("hnsw") or {}
+    if hnsw.get("sync_threshold") != _MANIFEST_HNSW["sync_threshold"]:
+        try:
+            documents.modify(configuration={"hnsw": _MANIFEST_HNSW})
+        except Exception as exc:  # chromadb raises a variety of types for an unreachable or broken store
+            raise StoreError(f"cannot configure the Chroma collection '{documents.name}': {exc}") from exc
 
 
 def _embedded_client(data_dir: Path) -> Any:

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from baocao.errors import SettingsError
 from baocao.settings import Settings
-from ingest.load import BYTES_PER_MB
+from ingest.formats import BYTES_PER_MB
 from qa import Engine
 from ui import render
 from ui.api import MAX_BODY_BYTES, api_router, install_error_handlers

@@ -20,8 +20,8 @@ from typing import Literal
 
 from baocao.settings import Settings
 from ingest import SUPPORTED_EXTENSIONS, DocRecord, Index
+from ingest.formats import BYTES_PER_MB
 from ingest.jail import ParserJail
-from ingest.load import BYTES_PER_MB
 from qa import Engine
 
 __all__ = ["SPEECH_EXTENSIONS", "FileResult", "Library", "clean_dir", "read_speech", "temp_dir"]
