@@ -147,15 +147,19 @@ def _ask_tab(settings: Settings, engine: Engine) -> None:
             return
         asked_so_far = [*messages, {"role": "user", "content": render.question_text(question)}]
         answer = None
+        # the box is emptied once, with the first update: what the user types next, while the
+        # answer is still being written, is not wiped by a later update
+        cleared: Any = ""
         try:
             for answer in engine.ask_stream(question, history=history[-MAX_HISTORY:]):
                 shown = [*asked_so_far, {"role": "assistant", "content": render.answer_html(answer)}]
-                yield shown, shown, history, ""
+                yield shown, shown, history, cleared
+                cleared = gr.skip()
         except BaocaoError as exc:
             raise _error(exc) from None
         if answer is not None:
             # a follow-up of a follow-up leans on the question as it was understood
-            yield shown, shown, [*history, answer.interpreted_as or question], ""
+            yield shown, shown, [*history, answer.interpreted_as or question], cleared
 
     outputs = [chat, conversation, asked, box]
     box.submit(ask, [box, conversation, asked], outputs, **_PRIVATE)
