@@ -8,6 +8,7 @@ from the store (then saved again) when it was not; ingest and removal save the n
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -110,7 +111,12 @@ class Index:
                 f"{len(manifest)} document" + ("" if len(manifest) == 1 else "s"),
             )
         started = time.perf_counter()
-        index = LexicalIndex(r for r in self.store.lexical_rows() if r.doc_id in manifest)
+        rows = self.store.lexical_rows()
+        if why and manifest and self.settings.progress and sys.stderr.isatty():
+            from tqdm import tqdm  # a rebuild at open is long work: it shows its progress
+
+            rows = tqdm(rows, total=self.store.count(), desc="Dựng lại chỉ mục từ khóa", unit="câu", file=sys.stderr, leave=False)
+        index = LexicalIndex(r for r in rows if r.doc_id in manifest)
         if not manifest:
             return index  # nothing worth saving: an empty index builds at once
         try:

@@ -37,7 +37,7 @@ _COUNT = r"(\d{1,2}|ba|sau|chin|muoi hai|muoi mot|muoi)"
 # the patterns read the folded text (no diacritics, lower case: "quy ii nam 2025"), whose positions
 # are those of the original text
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("span", re.compile(rf"(?:giai doan|thoi ky|period)\s+{_YEAR}\s*[-–]\s*{_YEAR}")),
+    ("span", re.compile(rf"(?:(?:giai doan|thoi ky|period)\s+)?(?<![\d/.-]){_YEAR}\s*[-–]\s*{_YEAR}(?![\d/-])")),
     ("cumulative", re.compile(rf"luy ke(?: tu dau nam)?(?: den| toi)?(?: het)?(?: ngay)?\s+(\d{{1,2}})/(\d{{1,2}})(?:/{_YEAR})?")),
     ("quarter", re.compile(rf"\bquy\s+(iv|iii|ii|i|[1-4])\b{_SEP}{_YEAR}")),
     ("quarter", re.compile(rf"\bq([1-4])\s*[/ -]?\s*{_YEAR}")),
@@ -56,6 +56,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # the other side of a comparison: "so với cùng kỳ năm 2024", "so với quý I/2025", "compared with"
 _COMPARED = re.compile(r"(?:so voi|so cung ky|compared (?:with|to)|than|versus|vs\.?)\s*(?:cung ky\s*)?$")
 _DATE_BEFORE = re.compile(r"ngay\s+\d{1,2}\s*$")
+# "đến cuối tháng 6/2025": the state at the end of a month, a stock rather than the month's flow
+_AS_OF = re.compile(r"(?:den|toi) (?:het|cuoi)\s*$")
 _SAME_PERIOD = re.compile(r"cung ky(?: nam truoc| nam (?:19|20)\d{2})?|same period")
 
 
@@ -200,6 +202,8 @@ def find_periods(text: str, *, within: Period | None = None) -> list[Mention]:
             period = _period(kind, m, within)
             if period is None:
                 continue
+            if kind == "month" and within is not None and period.end == within.end and _AS_OF.search(form[max(0, m.start() - 12) : m.start()]):
+                period = within  # "đến cuối tháng 6/2025" in the report of quý II/2025: as of its end
             taken.append(m.span())
             compared = _COMPARED.search(form[max(0, m.start() - 24) : m.start()]) is not None
             found.append(Mention(m.start(), m.end(), period, compared))

@@ -377,6 +377,8 @@ class Extractor:
                 for c in self.q.compounds
             ):
                 factor *= 0.45
+        if self.q.quoted and any(f" {q} " not in f" {sentence_form} " for q in self.q.quoted):
+            factor *= 0.45  # the user named the report's own words, and the sentence lacks them
         return factor
 
     def _served_factor(self, part_forms: list[str], purposes: list[bool]) -> float:
@@ -538,7 +540,7 @@ class Extractor:
             anchored = 1.0 if anchors_scope else 0.0
             parts = clauses(chunk.text)
             part_forms = [self.q.form(chunk.text[a:b]) for a, b in parts]
-            part_spans = [self._spans(chunk.text[a:b]) for a, b in parts]
+            part_spans = [self._spans(chunk.text[a:b], chunk.text[:a]) for a, b in parts]
             part_facts = [self._has_fact(chunk.text[a:b]) for a, b in parts]
             served = self._served_factor(
                 part_forms, [_PURPOSE.match(chunk.text[a:b]) is not None for a, b in parts]
@@ -693,14 +695,15 @@ class Extractor:
             return any(q.kind in family for q in found)
         return any(q.kind not in ("date", "year", "code") for q in found)
 
-    def _spans(self, clause: str) -> list[_Span]:
+    def _spans(self, clause: str, before: str = "") -> list[_Span]:
         """Candidate spans of a clause: those of the asked type, then every other figure.
 
         A figure of another type ("20.000" bare in a table row for "bao nhiêu tiền", "08 ngày làm
         việc" for "trong bao lâu") is still a candidate: how well it fits is a feature the
         ranker weighs, not a gate. Figures the question itself states are never candidates.
+        ``before`` is the sentence before the clause.
         """
-        spans = self._typed_spans(clause)
+        spans = self._typed_spans(clause, before)
         taken = [(a, b) for a, b, *_ in spans]
         for q in _quantities(clause):
             if any(a < q.end and q.start < b for a, b in taken) or self._given(q, clause):
@@ -713,7 +716,7 @@ class Extractor:
             spans.append((lead, lead + len(stripped), None, None, 0.0, "text", False))
         return spans
 
-    def _typed_spans(self, clause: str) -> list[_Span]:
+    def _typed_spans(self, clause: str, before: str = "") -> list[_Span]:
         """Spans of the asked type in a clause."""
         kind = self.q.kind
         if kind in ("quantity", "count", "percent", "money", "date", "docref"):
@@ -724,7 +727,7 @@ class Extractor:
                 if month is not None:
                     spans.append((month, q.end, None, None, 0.0 if self.q.unit else 0.1, "date", True))
                     continue
-                fit = self._fit(q, clause)
+                fit = self._fit(q, clause, before)
                 if fit is None or self._given(q, clause):
                     continue
                 start, end, value = q.start, q.end, _value(q)
@@ -735,7 +738,11 @@ class Extractor:
                     # a year keeps the word that makes it one: "năm 1943", as a date keeps "ngày"
                     cue = _YEAR_WORD.search(clause, 0, q.start)
                     start = cue.start() if cue else start
-                spans.append((start, end, value, q.unit or None, fit + _penalty(q, clause), q.kind, True))
+                unit = q.unit or None
+                shortened = self._shortened_noun(q, clause, before) if kind == "count" else None
+                if shortened:
+                    unit, end = shortened  # "1.290 giấy" counts "giấy chứng nhận"
+                spans.append((start, end, value, unit, fit + _penalty(q, clause), q.kind, True))
             return spans
         if kind == "person":
             return [(m.start(1), m.end(1), None, None, 0.0, kind, True) for m in _NAME.finditer(clause)]
@@ -760,7 +767,7 @@ class Extractor:
             for word, number, _ in self.q.anchors
         )
 
-    def _fit(self, q: Quantity, clause: str) -> float | None:
+    def _fit(self, q: Quantity, clause: str, before: str = "") -> float | None:
         """Whether a figure is of the asked type: ``None`` if not, else a penalty for a looser fit."""
         kind, unit = self.q.kind, self.q.unit
         if kind == "percent":
@@ -773,7 +780,7 @@ class Extractor:
             ok = q.unit == unit if unit else q.kind in ("area", "length", "mass", "volume")
             return 0.0 if ok else None
         if kind == "count":
-            return self._count_fit(q, clause)
+            return self._count_fit(q, clause, before)
         if kind == "date" and unit == "giai đoạn":
             # "giai đoạn nào" is answered by a span of years ("2020-2024"); one year or day is a
             # looser fit
@@ -786,7 +793,7 @@ class Extractor:
             return 0.0 if q.kind == "code" else None
         return None
 
-    def _count_fit(self, q: Quantity, clause: str) -> float | None:
+    def _count_fit(self, q: Quantity, clause: str, before: str = "") -> float | None:
         unit = self.q.unit
         if not unit and q.kind in _MEASURES:
             return 0.1  # "Khổ đường sắt là bao nhiêu?" names no unit: a measure may answer it
@@ -805,9 +812,29 @@ class Extractor:
             for noun in (unit, *self.q.unit_alternatives)
         ):
             return 0.0
+        if self._shortened_noun(q, clause, before):
+            return 0.0
         # a known counted noun is a requirement ("hộ gia đình" is not "tổ chức"); any other word
         # after "bao nhiêu" is only a hint of what is counted
         return None if self.q.unit_strict else 0.15
+
+
+    def _shortened_noun(self, q: Quantity, clause: str, before: str) -> tuple[str, int] | None:
+        """The asked counted noun a figure is followed by in short, and where its short form ends.
+
+        A noun counted in full once is shortened to its first word when the sentence counts it
+        again: "cấp 5.210 giấy chứng nhận ...; riêng quý IV cấp được 1.290 giấy".
+        """
+        if q.unit:
+            return None
+        said = fold(match_form(before + clause[: q.start]))
+        following = clause[q.end : q.end + 40]
+        for noun in (self.q.unit, *self.q.unit_alternatives):
+            head = noun.split()[0] if " " in noun else ""
+            m = re.match(rf"\s*{re.escape(head)}(?!\w)", following, re.IGNORECASE) if head else None
+            if m and fold(match_form(noun)) in said:
+                return noun, q.end + m.end()
+        return None
 
 
 def _alone(number: str) -> str:

@@ -118,12 +118,13 @@ def read_question(question: str, *, series: bool = False) -> AskedPeriod:
     same = _SAME_PERIOD.search(form)
     previous = _PREVIOUS.search(form)
     change = _CHANGE.search(form) is not None
-    wants_series = _SERIES.search(form)
-    kind = ""
-    if wants_series:
-        words = wants_series.group(0).split()
-        kind = next((_SERIES_KIND[w] for w in reversed(words) if w in _SERIES_KIND), "")
-    for m in (same, previous, wants_series):
+    # every phrase that asks for a series says what kind ("xu hướng ... qua từng năm")
+    series_phrases = list(_SERIES.finditer(form))
+    kind = next(
+        (_SERIES_KIND[w] for m in series_phrases for w in reversed(m.group(0).split()) if w in _SERIES_KIND), ""
+    )
+    wants_series = series_phrases[0] if series_phrases else None
+    for m in (same, previous, *series_phrases):
         if m:
             cut.append(m.span())
     cut += [(m.start(), m.end()) for m in _CHANGE.finditer(form)]

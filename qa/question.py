@@ -252,13 +252,17 @@ _SPELLED_RULES: list[tuple[str, AnswerKind, str]] = [
     (r"\bhow many (hectares?|square met(?:er|re)s?|kilomet(?:er|re)s?|tonnes?|tons?)\b", "quantity", ""),
     (
         r"\bdiện tích\b.*\bbao nhiêu\b|\bbao nhiêu\b.*\bdiện tích\b|\bhow (?:large|big)\b"
-        r"|\bwhat (?:is|was) the (?:\w+ )?area\b|\bwhat area\b|\bhow much (?:land|area)\b",
+        r"|\bwhat (?:is|was) the (?:\w+ )?area\b|\bwhat area\b|\bhow much area\b"
+        # "how much land use fee": land is then the modifier of another noun, not what is measured
+        r"|\bhow much land\b(?! use\b)",
         "quantity",
         "area",
     ),
     (
         r"\bkinh phí\b|\bngân sách\b|\bbao nhiêu (?:tiền|đồng|tỷ|tỉ|triệu)\b|\bvốn\b.*\bbao nhiêu\b"
-        r"|\bhow much (?:money|funding|budget)\b|\bfunding\b|\bbudget\b|\bcost\b",
+        # "Thu tiền sử dụng đất ... bao nhiêu?", "Số tiền xử phạt là bao nhiêu?"
+        r"|\b(?:thu|số|tổng số) tiền\b[^?]*\bbao nhiêu\b(?=\s*(?:\?|$|tiền|đồng|tỷ|tỉ|triệu))"
+        r"|\bhow much (?:money|funding|budget)\b|\bfunding\b|\bbudget\b|\bcost\b|\bfees?\b|\brevenues?\b",
         "money",
         "đồng",
     ),
@@ -380,6 +384,8 @@ class Question:
         unit_alternatives: other renderings of an English counted noun ("cases": "vụ việc" is the
             unit, "trường hợp" an alternative); a count in any of them answers.
         target: the question asks for a target ("chỉ tiêu", "mục tiêu"), not what was achieved.
+        quoted: the report's own words an English question quotes ("allocated (giao đất)"), in
+            ``match_form``: the evidence must say them.
     """
 
     text: str
@@ -396,6 +402,7 @@ class Question:
     aliases: tuple[tuple[str, str], ...] = ()
     untranslated: tuple[str, ...] = ()
     target: bool = False
+    quoted: tuple[str, ...] = ()
 
     def form(self, text: str) -> str:
         """The comparison form of a passage for this question (folded or ``match_form``)."""
@@ -457,6 +464,9 @@ def analyse(text: str, glossary: Glossary, *, folded: bool | None = None) -> Que
         tuple(unit_alternatives),
         target=_TARGET.search(match_form(text)) is not None,
         untranslated=tuple(glossary.untranslated(_QUOTED.sub(" ", text))) if english else (),
+        quoted=tuple(match_form(m.group(1)) for m in _QUOTED.finditer(text) if has_diacritics(m.group(1)))
+        if english
+        else (),
     )
 
 

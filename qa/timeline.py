@@ -20,6 +20,7 @@ from ingest.normalize import fold, match_form
 from ingest.periods import Mention, Period, find_periods, parse_period
 from ingest.store import DocRecord
 from qa.answer import Candidate
+from qa.features import FEATURES
 from qa.numbers import find_quantities
 from qa.periods import AskedPeriod, figure_period
 from qa.records import Answer, Citation, Comparison, SeriesPoint, vn_number
@@ -28,6 +29,7 @@ Decide = Callable[..., Answer]  # (candidates, leniency=1.0) -> the answer among
 # a series point of a period the top answer's measure is known for may be less certain than an
 # answer on its own: it must reach this share of the answer threshold, in the same unit
 _SERIES_LENIENCY = 0.5
+_SENTENCE_COVERAGE = FEATURES.index("sentence_cov")
 _LATEST_SAME_MEASURE = 0.5
 _PLAN_WORDS = re.compile(r"\b(?:ke hoach|chi tieu|muc tieu|phan dau|du kien|du toan|den nam|dinh huong|tam nhin|nhiem vu)\b")
 # a period's answer counts as the same measure's when its best candidate scores at least this share
@@ -53,6 +55,17 @@ def period_of(c: Candidate, manifest: dict[str, DocRecord]) -> Period | None:
     record = manifest.get(chunk.doc_id)
     at = c.start - chunk.start
     return figure_period(chunk.text, at, at + c.end - c.start, chunk.heading, report_period(record.period if record else ""))
+
+
+def _vouched(c: Candidate, period: Period, manifest: dict[str, DocRecord]) -> bool:
+    """Whether a candidate's own sentence names the period (not as a comparison's other side) and
+    holds every term of the question."""
+    if c.features[_SENTENCE_COVERAGE] < 1.0:
+        return False
+    chunk = c.hit.chunk
+    record = manifest.get(chunk.doc_id)
+    report = report_period(record.period if record else "")
+    return any(m.period == period and not m.compared for m in _period_words(chunk.text, report))
 
 
 def in_period_words(c: Candidate, manifest: dict[str, DocRecord]) -> bool:
@@ -115,6 +128,13 @@ def answer_over_time(
         # the asked period's figures compete only among themselves: a figure of another period,
         # however like the question, is out already
         chosen = answers.get(asked.period)
+        group = groups.get(asked.period, [])
+        if chosen is not None and chosen.abstained and _vouched(group[0], asked.period, manifest):
+            # a figure in a clause of its own period beside another period's ("năm 2024 cấp 5.210
+            # giấy chứng nhận; riêng quý IV/2024 cấp 1.290 giấy") shares the measure's words with
+            # the other clause: a sentence that names the asked period and says every word of the
+            # question vouches for it, as in a series
+            chosen = decide(group, leniency=_SERIES_LENIENCY)
         if chosen is None or chosen.abstained:
             return _abstain(decide([]), asked.period, covered)
         return replace(chosen, period=asked.period.label, period_shown=True)

@@ -275,6 +275,44 @@ def test_a_copy_left_behind_by_the_manifest_is_found_stale_and_rebuilt(  # type:
     assert "rebuilding it from the index's 2 documents" in line
 
 
+class _Terminal:
+    """A stand-in for a terminal's stderr: what the progress bar writes."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_rebuild_at_open_shows_its_progress_on_a_terminal(  # type: ignore[no-untyped-def]
+    tmp_path: Path, cached_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet = Settings(data_dir=tmp_path / "data", progress=False)
+    with Index.open(quiet, writable=True, embedder=cached_embedder) as index:
+        index.ingest([REPORT])
+        sentences = index.store.count()
+    shutil.rmtree(slot_of(quiet))
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with Index.open(Settings(data_dir=tmp_path / "data", progress=True), embedder=cached_embedder) as reader:
+        assert len(reader.lexical()) == sentences
+    assert "Dựng lại chỉ mục từ khóa" in terminal.text and f"/{sentences} [" in terminal.text
+    # without a terminal, or with --no-progress, nothing is drawn
+    shutil.rmtree(slot_of(quiet))
+    terminal.text = ""
+    with Index.open(quiet, embedder=cached_embedder) as reader:
+        reader.lexical()
+    assert "Dựng lại" not in terminal.text
+
+
 def test_removal_saves_the_new_index_at_once(tmp_path: Path, cached_embedder) -> None:  # type: ignore[no-untyped-def]
     corpus = _report_parts(tmp_path / "corpus", size=6)
     settings = Settings(data_dir=tmp_path / "data", progress=False)

@@ -149,6 +149,12 @@ def test_an_english_questions_topic_noun_must_be_in_the_sentence(engine: Engine)
         # without diacritics "so" is also "Sở": another question word wins
         ("so to chuc hoi nghi khi nao", "date", ""),
         ("What was the total area of the appraised dossiers?", "quantity", "area"),
+        ("How much land was leased?", "quantity", "area"),
+        # "land use fee" is a fee: land is its modifier, not what is measured
+        ("How much land use fee revenue was collected?", "money", "đồng"),
+        ("Thu tiền sử dụng đất quý I/2025 được bao nhiêu?", "money", "đồng"),
+        # money collected from how many households: a count
+        ("Sở đã thu tiền của bao nhiêu hộ?", "count", "hộ"),
         # "ngày tháng năm nào" asks for the whole date, "năm nào" for its year
         ("quyet dinh 04/2014/qd-ubnd ban hanh ngay thang nam nao", "date", ""),
         ("Quyết định 04/2014/QĐ-UBND ban hành năm nào?", "date", "năm"),

@@ -48,6 +48,16 @@ def test_a_date_is_no_period_and_a_comparison_is_marked() -> None:
     assert [(m.period.code, m.compared) for m in mentions] == [("2025-Q2", False), ("2025-Q1", True)]
 
 
+def test_the_end_of_the_reports_last_month_is_the_reports_period() -> None:
+    q2 = parse_period("quý II/2025")
+    # a rate "đến cuối tháng 6/2025" in the report of quý II/2025 is the state at its end
+    (as_of,) = find_periods("Đến cuối tháng 6/2025, tỷ lệ thu gom đạt 93,1%", within=q2)
+    assert as_of.period == q2
+    # the month's own figure, and the end of a month inside the report, stay months
+    assert [m.period.code for m in find_periods("Trong tháng 6/2025, cấp 120 giấy", within=q2)] == ["2025-M06"]
+    assert [m.period.code for m in find_periods("đến cuối tháng 5/2025 đạt 92%", within=q2)] == ["2025-M05"]
+
+
 def test_periods_order_and_shift() -> None:
     q2 = Period.of(2025, 4, 2025, 6)
     assert q2.shifted(lengths=-1).code == "2025-Q1" and q2.shifted(years=-1).code == "2024-Q2"
@@ -79,6 +89,14 @@ def test_a_question_is_read_for_its_period_comparison_and_series() -> None:
     assert asked.versus.code == "2024-H1" and asked.same_period
     asked = read_question("Diện tích cho thuê đất qua các quý năm 2025")
     assert asked.series and asked.series_kind == "quarter" and asked.period.code == "2025"
+    # every series phrase counts: "xu hướng" asks for a series, "qua từng năm" for its kind
+    asked = read_question("Xu hướng số cuộc thanh tra, kiểm tra qua từng năm giai đoạn 2021-2025")
+    assert asked.series and asked.series_kind == "year" and asked.period.code == "2021-2025"
+    assert "từng năm" not in asked.rest
+    # a bare span of years is a period; a document's number is not
+    asked = read_question("Number of first-time land certificates issued per year, 2021-2025")
+    assert asked.series_kind == "year" and asked.period.code == "2021-2025"
+    assert find_periods("Quyết định số 12/2021-2025") == []
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +114,22 @@ def test_the_asked_quarter_is_answered_from_its_own_figures(engine: Engine) -> N
     assert answer.answer == "36,05 ha" and answer.period == "Quý II/2025"
     assert answer.shown() == "Quý II/2025: 36,05 ha"
     assert answer.citations[0].filename == "bao-cao-quy-2-2025.md"
+
+
+def test_a_figure_of_its_own_period_beside_another_periods_answers_in_the_short_noun(engine: Engine) -> None:
+    # "Năm 2024 toàn tỉnh cấp 5.210 giấy chứng nhận ...; riêng trong quý IV/2024 cấp được 1.290 giấy"
+    answer = engine.ask("Quý IV/2024 cấp được bao nhiêu giấy chứng nhận quyền sử dụng đất lần đầu?")
+    assert answer.answer == "1.290 giấy" and answer.value == 1290 and answer.period == "Quý IV/2024"
+    assert answer.unit == "giấy chứng nhận"
+    # the short noun counts only the noun the sentence said in full: not another "giấy ..."
+    other = engine.ask("Quý IV/2024 cấp được bao nhiêu giấy phép môi trường?")
+    assert other.answer != "1.290 giấy"
+
+
+def test_the_reports_words_an_english_question_quotes_must_be_in_the_evidence(engine: Engine) -> None:
+    # quý III/2025 states only land leased ("cho thuê đất ... 35,40 ha"), not land allocated
+    answer = engine.ask("How many hectares of land were allocated (giao đất) in Q3 2025?")
+    assert answer.abstained and answer.answer is None
 
 
 def test_a_missing_quarter_abstains_and_names_the_covered_periods(engine: Engine) -> None:
@@ -150,9 +184,11 @@ def test_a_claim_of_change_is_checked_against_the_two_periods(engine: Engine) ->
     assert {c.filename for c in refuted[0].citations} == {"bao-cao-nam-2025.md", "bao-cao-nam-2024.md"}
 
 
-# measured on the dev split when the period answers were built (heuristic ranker): accuracy 0.797,
-# wrong period 0.017 (one question of 59); the issue's target is 0.90 and no wrong period
-DEV_ACCURACY, DEV_WRONG_PERIOD = 0.75, 0.035
+# measured on the dev split (heuristic ranker): accuracy 0.797 and wrong period 0.017 (one question
+# of 59) when the period answers were built; 0.915 and 0.0 once a shortened counted noun, a
+# clause of its own period, "đến cuối tháng", every series phrase and bare year spans were read.
+# The issue's target is 0.90 and no wrong period; the guard leaves two questions' room
+DEV_ACCURACY, DEV_WRONG_PERIOD = 0.88, 0.0
 
 
 def test_the_period_gold_dev_split(engine: Engine) -> None:
