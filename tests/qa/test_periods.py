@@ -173,6 +173,12 @@ def test_a_series_lists_every_quarter_in_order(engine: Engine) -> None:
 def test_a_claim_is_checked_against_its_own_period(engine: Engine) -> None:
     [verdict] = engine.check_claim("Quý I/2025, Sở đã tham mưu cho thuê đất 36,05 ha.", claim_id="1")
     assert verdict.verdict == "refuted" and verdict.reported == "31,20 ha"  # 36,05 ha is quý II's
+    # the claim's months in other words than the report's ("Chín tháng đầu năm" for "9 tháng năm")
+    [verdict] = engine.check_claim("Chín tháng đầu năm 2024, Sở đã cấp 25 giấy phép môi trường.", claim_id="2")
+    assert verdict.verdict == "refuted" and verdict.reported == "21 giấy phép"
+    # 412,7 tỷ đồng is 2024's: another period's figure never confirms a claim of 2023
+    [verdict] = engine.check_claim("Năm 2023, thu tiền sử dụng đất của tỉnh đạt 412,7 tỷ đồng.", claim_id="3")
+    assert verdict.verdict != "supported"
 
 
 def test_a_claim_of_change_is_checked_against_the_two_periods(engine: Engine) -> None:
