@@ -115,7 +115,9 @@ class Index:
         if why and manifest and self.settings.progress and sys.stderr.isatty():
             from tqdm import tqdm  # a rebuild at open is long work: it shows its progress
 
-            rows = tqdm(rows, total=self.store.count(), desc="Dựng lại chỉ mục từ khóa", unit="câu", file=sys.stderr, leave=False)
+            rows = tqdm(
+                rows, total=self.store.count(), desc="Dựng lại chỉ mục từ khóa", unit="câu", file=sys.stderr, leave=False
+            )
         index = LexicalIndex(r for r in rows if r.doc_id in manifest)
         if not manifest:
             return index  # nothing worth saving: an empty index builds at once

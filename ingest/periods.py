@@ -202,7 +202,8 @@ def find_periods(text: str, *, within: Period | None = None) -> list[Mention]:
             period = _period(kind, m, within)
             if period is None:
                 continue
-            if kind == "month" and within is not None and period.end == within.end and _AS_OF.search(form[max(0, m.start() - 12) : m.start()]):
+            as_of = _AS_OF.search(form[max(0, m.start() - 12) : m.start()]) is not None
+            if kind == "month" and as_of and within is not None and period.end == within.end:
                 period = within  # "đến cuối tháng 6/2025" in the report of quý II/2025: as of its end
             taken.append(m.span())
             compared = _COMPARED.search(form[max(0, m.start() - 24) : m.start()]) is not None

@@ -818,7 +818,6 @@ class Extractor:
         # after "bao nhiêu" is only a hint of what is counted
         return None if self.q.unit_strict else 0.15
 
-
     def _shortened_noun(self, q: Quantity, clause: str, before: str) -> tuple[str, int] | None:
         """The asked counted noun a figure is followed by in short, and where its short form ends.
 

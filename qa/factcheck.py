@@ -259,7 +259,8 @@ class Checker:
             # periods, not matched as words: "Chín tháng đầu năm 2024" is "9 tháng năm 2024"
             # there. A year is written one way, and names its document as a word does
             for m in (m for m in find_periods(text) if m.period.kind != "year"):
-                text = text[: m.start] + "," * (m.end - m.start) + text[m.end :]  # the figures keep their offsets
+                # commas, not spaces: the figures keep their offsets through ``clean``
+                text = text[: m.start] + "," * (m.end - m.start) + text[m.end :]
         for n, figure in enumerate(claim.figures, 1):
             question = for_claim(text, figure, claim.figures, self.glossary)
             if hits is None:
