@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from baocao.errors import LoadError
 from baocao.settings import Settings
 from ingest.chunk import build_document, chunk_document
 from ingest.embed import make_embedder
@@ -76,8 +77,8 @@ class Source:
 
 
 def load_sources(paths: Iterable[Path], settings: Settings) -> Iterator[Source]:
-    """Articles, each loaded, segmented and chunked by the ingest code (articles with no
-    sentence are left out).
+    """Articles, each loaded, segmented and chunked by the ingest code; an article the loader
+    refuses (one of the shared articles has no text) or with no sentence is left out.
 
     Args:
         paths: Markdown articles (the shared vn-admin articles), in the order they are wanted.
@@ -87,7 +88,10 @@ def load_sources(paths: Iterable[Path], settings: Settings) -> Iterator[Source]:
 
     for path in paths:
         content = path.read_bytes()
-        loaded = replace(load(path, max_bytes=_MAX_ARTICLE_BYTES), path=str(path))
+        try:
+            loaded = replace(load(path, max_bytes=_MAX_ARTICLE_BYTES), path=str(path))
+        except LoadError:
+            continue
         doc = build_document(loaded, content)
         chunks = chunk_document(doc, window_sentences=settings.window_sentences)
         if chunks:

@@ -1,0 +1,269 @@
+"""How far one machine goes: synthetic indexes of N sentences measured embedded and on a server.
+
+Run through ``python -m eval.bench_scale --synthetic N [N ...]`` (see its docstring). Every
+measurement is a fresh process, so its peak resident memory is its own (``os.wait4``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from baocao.settings import Settings
+from eval.synthetic import BUILT, Source, build_synthetic, load_sources
+from ingest.lexical_files import slot_of
+
+__all__ = ["gold_questions", "run_synthetic"]
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = ROOT.parent / "shared" / "bench" / "vn-admin-articles"
+GOLD = ROOT / "tests" / "data" / "gold" / "qa.jsonl"
+
+# one process: open the engine, ask a warm-up question, then time each question
+_ASK_PROBE = r"""
+import json, sys, time
+from pathlib import Path
+from baocao.settings import Settings
+from eval.metrics import answer_matches, percentiles
+from qa.engine import Engine
+settings = Settings(data_dir=Path(sys.argv[1]), chroma_url=sys.argv[2] or None, progress=False)
+golds = json.loads(sys.argv[3])
+started = time.perf_counter()
+engine = Engine.from_settings(settings)
+engine.index.lexical()
+engine.index.store.dense_query(engine.index.embedder.embed_query(golds[0]["question"]), 1)
+open_s = time.perf_counter() - started
+started = time.perf_counter()
+engine.ask(golds[-1]["question"])
+first_ms = (time.perf_counter() - started) * 1000
+times, correct = [], 0
+for gold in golds:
+    started = time.perf_counter()
+    answer = engine.ask(gold["question"])
+    times.append((time.perf_counter() - started) * 1000)
+    correct += answer_matches(answer.answer, answer.value, answer.unit, gold)
+print(json.dumps({"open_s": open_s, "first_ask_ms": first_ms, "correct": correct,
+                  "count": engine.index.store.count(), **percentiles(times)}))
+"""
+
+
+def gold_questions(articles: set[str], count: int) -> list[dict[str, Any]]:
+    """Up to ``count`` gold questions (``tests/data/gold``) with an answer, about the named
+    articles, one article after another so that they spread over the index."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        gold = json.loads(line)
+        if gold["doc"] in articles and gold.get("answer") and gold.get("variant") == "plain":
+            by_doc.setdefault(gold["doc"], []).append(gold)
+    picked: list[dict[str, Any]] = []
+    for round_ in range(max((len(v) for v in by_doc.values()), default=0)):
+        for doc in sorted(by_doc):
+            if len(picked) < count and round_ < len(by_doc[doc]):
+                picked.append(by_doc[doc][round_])
+    return picked
+
+
+def _run(cmd: Sequence[str], env: dict[str, str]) -> tuple[str, str, float, float]:
+    """Run a process to its end: its stdout, stderr, wall seconds and peak resident MB (its own,
+    from ``os.wait4``)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} ... failed ({proc.returncode}): {stderr.strip()[-2000:]}")
+    return stdout, stderr, wall, usage.ru_maxrss / 1024
+
+
+def _disk_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1024 / 1024
+
+
+def _server_hwm_mb(pid: int) -> float:
+    """Peak resident memory of a running process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
+def _index(work: Path, n: int, settings: Settings, sources: list[Source]) -> Path:
+    """The synthetic index of ``n`` sentences under ``work``, built unless a complete one is there."""
+    data_dir = work / f"n{n}"
+    if (data_dir / BUILT).exists():
+        return data_dir
+    if not sources:
+        started = time.perf_counter()
+        sources.extend(load_sources(sorted(ARTICLES.glob("*.md")), settings))
+        print(
+            f"chunked {len(sources)} articles ({sum(len(s.chunks) for s in sources):,} sentences) "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+    print(f"building {n:,} sentences in {data_dir}", flush=True)
+    figures = build_synthetic(data_dir, n, sources, settings)
+    print(f"  written in {figures['write_s']:.0f} s, lexical index in {figures['lexical_s']:.0f} s", flush=True)
+    return data_dir
+
+
+def _articles_of(data_dir: Path) -> set[str]:
+    return set(json.loads((data_dir / BUILT).read_text())["articles"])
+
+
+def _measure(
+    data_dir: Path, url: str, golds: list[dict[str, Any]], env: dict[str, str]
+) -> dict[str, Any]:
+    """One index, one mode: the probe's figures, then a cold ``baocao ask``."""
+    where = ["--data-dir", str(data_dir)] + (["--chroma-url", url] if url else [])
+    out, err, _, rss_mb = _run(
+        [sys.executable, "-c", _ASK_PROBE, str(data_dir), url, json.dumps(golds, ensure_ascii=False)], env
+    )
+    figures = json.loads(out)
+    figures["rss_mb"] = rss_mb
+    figures["lexical_rebuilt"] = "rebuilding" in err
+    _, _, cold_s, cold_rss = _run(
+        [sys.executable, "-m", "baocao.cli", "ask", golds[0]["question"], "--json", *where], env
+    )
+    figures["cold_ask_s"], figures["cold_rss_mb"] = cold_s, cold_rss
+    return figures
+
+
+def _server_dir(data_dir: Path, url: str) -> Path:
+    """A data dir for asking through the server: only the saved lexical index, copied from the
+    embedded one into this server's slot (the same manifest, so the same key)."""
+    local = data_dir.with_name(data_dir.name + "-server-local")
+    embedded = slot_of(Settings(data_dir=data_dir))
+    target = slot_of(Settings(data_dir=local, chroma_url=url))
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(embedded, target, ignore=shutil.ignore_patterns(".lock"))
+    return local
+
+
+def run_synthetic(
+    sizes: Sequence[int],
+    *,
+    work: Path,
+    questions: int,
+    port: int,
+    png: Path,
+    start_server: Callable[[Path, int], subprocess.Popen[bytes]],
+) -> list[dict[str, Any]]:
+    """Build (or reuse) each synthetic index, measure it embedded and on a server, print the
+    table, plot the figures into ``png`` and write them as JSON beside it.
+
+    Args:
+        sizes: sentences of each index.
+        work: where the indexes are kept between runs.
+        questions: warm gold questions asked of each.
+        port: of the Chroma server.
+        png: the plot; its figures go beside it as ``.json``.
+        start_server: starts ``chroma run`` on a path and port and returns once it listens.
+    """
+    settings = Settings(progress=False)
+    env = dict(os.environ)
+    sources: list[Source] = []
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        data_dir = _index(work, n, settings, sources)
+        built = json.loads((data_dir / BUILT).read_text())
+        golds = gold_questions(_articles_of(data_dir), questions)
+        embedded = _measure(data_dir, "", golds, env)
+        rows.append({"n": n, "mode": "embedded", "disk_mb": _disk_mb(data_dir), "build": built, **embedded})
+        print(_line(rows[-1], len(golds)), flush=True)
+        url = f"http://127.0.0.1:{port}"
+        local = _server_dir(data_dir, url)
+        # the server serves the files the embedded run read: the same index, nothing copied
+        server = start_server(data_dir / "chroma", port)
+        try:
+            served = _measure(local, url, golds, env)
+            served["server_rss_mb"] = _server_hwm_mb(server.pid)
+        finally:
+            server.terminate()
+            server.wait()
+        served["disk_mb"] = _disk_mb(data_dir / "chroma")
+        served["local_disk_mb"] = _disk_mb(local)
+        rows.append({"n": n, "mode": "server", "build": built, **served})
+        print(_line(rows[-1], len(golds)), flush=True)
+    print()
+    print(table(rows))
+    png.parent.mkdir(parents=True, exist_ok=True)
+    png.with_suffix(".json").write_text(json.dumps(rows, indent=1) + "\n")
+    plot(rows, png)
+    print(f"\nplot: {png}")
+    return rows
+
+
+def _line(row: dict[str, Any], asked: int) -> str:
+    return (
+        f"{row['n']:>9,} {row['mode']:<8} open {row['open_s']:.1f} s, cold ask {row['cold_ask_s']:.1f} s, "
+        f"warm p50 {row['p50']:.0f} ms p95 {row['p95']:.0f} ms, {row['correct']}/{asked} gold answers, "
+        f"RSS {row['rss_mb']:.0f} MB, disk {row['disk_mb']:.0f} MB"
+        + (" (lexical index REBUILT)" if row["lexical_rebuilt"] else "")
+    )
+
+
+def table(rows: Sequence[dict[str, Any]]) -> str:
+    """The figures as a Markdown table, one row per index and mode."""
+    lines = [
+        "| sentences | mode | open s | cold ask s | warm p50 ms | warm p95 ms | RSS MB (asking process) | disk MB |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        rss = f"{r['rss_mb']:.0f}" + (f" (server {r['server_rss_mb']:.0f})" if "server_rss_mb" in r else "")
+        disk = f"{r['disk_mb']:.0f}" + (f" (+ {r['local_disk_mb']:.0f} local)" if "local_disk_mb" in r else "")
+        lines.append(
+            f"| {r['n']:,} | {r['mode']} | {r['open_s']:.1f} | {r['cold_ask_s']:.1f} | {r['p50']:.0f} | "
+            f"{r['p95']:.0f} | {rss} | {disk} |"
+        )
+    return "\n".join(lines)
+
+
+def plot(rows: Sequence[dict[str, Any]], png: Path) -> None:
+    """Each figure against N, embedded and server side by side, into a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [
+        ("open s", "open_s"),
+        ("cold ask s", "cold_ask_s"),
+        ("warm ask ms (p50 solid, p95 dashed)", "p50"),
+        ("peak RSS MB (server process dotted)", "rss_mb"),
+        ("disk MB", "disk_mb"),
+    ]
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7))
+    for ax, (title, key) in zip(axes.flat, panels, strict=False):
+        for mode, colour in (("embedded", "tab:blue"), ("server", "tab:orange")):
+            mine = [r for r in rows if r["mode"] == mode]
+            ns = [r["n"] for r in mine]
+            ax.plot(ns, [r[key] for r in mine], "o-", color=colour, label=mode)
+            if key == "p50":
+                ax.plot(ns, [r["p95"] for r in mine], "o--", color=colour)
+            if key == "rss_mb" and mode == "server":
+                ax.plot(ns, [r["server_rss_mb"] for r in mine], "o:", color=colour, label="chroma server")
+        ax.set_xscale("log")
+        ax.set_title(title)
+        ax.set_xlabel("sentences")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    axes.flat[-1].axis("off")
+    fig.suptitle("baocao on one machine (2 cores, 24 GB): synthetic indexes, random vectors")
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
