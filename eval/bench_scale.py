@@ -112,7 +112,12 @@ def main(argv: list[str] | None = None) -> None:
         from eval.scale import run_synthetic
 
         run_synthetic(
-            args.synthetic, work=args.work, questions=args.questions, port=args.port, png=args.png, start_server=_server
+            args.synthetic,
+            work=args.work,
+            questions=args.questions,
+            port=args.port,
+            png=args.png,
+            start_server=_server,
         )
     if args.serve_check or (args.synthetic and not args.no_serve_check):
         _serve_check()
@@ -134,10 +139,10 @@ def _serve_check() -> None:
 
 def _restart_check(articles: int, queries_wanted: int, cache: Path) -> None:
     """Ingest the first articles, ask, restart, ask again: the top-10 must not change."""
-    files = sorted(ARTICLES.iterdir())[: articles]
+    files = sorted(ARTICLES.iterdir())[:articles]
     # queries: the first heading-like line of each of the last articles, as an official would type them
     queries = []
-    for f in files[-queries_wanted :]:
+    for f in files[-queries_wanted:]:
         line = next(
             (
                 x.strip("# ").strip()

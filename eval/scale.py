@@ -116,7 +116,9 @@ def _index(work: Path, n: int, settings: Settings, sources: list[Source]) -> Pat
         )
     print(f"building {n:,} sentences in {data_dir}", flush=True)
     figures = build_synthetic(data_dir, n, sources, settings)
-    print(f"  written in {figures['write_s']:.0f} s, lexical index in {figures['lexical_s']:.0f} s", flush=True)
+    print(
+        f"  written in {figures['write_s']:.0f} s, lexical index in {figures['lexical_s']:.0f} s", flush=True
+    )
     return data_dir
 
 
@@ -124,9 +126,7 @@ def _articles_of(data_dir: Path) -> set[str]:
     return set(json.loads((data_dir / BUILT).read_text())["articles"])
 
 
-def _measure(
-    data_dir: Path, url: str, golds: list[dict[str, Any]], env: dict[str, str]
-) -> dict[str, Any]:
+def _measure(data_dir: Path, url: str, golds: list[dict[str, Any]], env: dict[str, str]) -> dict[str, Any]:
     """One index, one mode: the probe's figures, then a cold ``baocao ask``."""
     where = ["--data-dir", str(data_dir)] + (["--chroma-url", url] if url else [])
     out, err, _, rss_mb = _run(
@@ -183,8 +183,18 @@ def run_synthetic(
         built = json.loads((data_dir / BUILT).read_text())
         golds = gold_questions(_articles_of(data_dir), questions)
         embedded = _measure(data_dir, "", golds, env)
-        rows.append({"n": n, "mode": "embedded", "disk_mb": _disk_mb(data_dir), "build": built, **embedded})
-        print(_line(rows[-1], len(golds)), flush=True)
+        built = {k: v for k, v in built.items() if k != "articles"}
+        rows.append(
+            {
+                "n": n,
+                "mode": "embedded",
+                "asked": len(golds),
+                "disk_mb": _disk_mb(data_dir),
+                "build": built,
+                **embedded,
+            }
+        )
+        print(_line(rows[-1]), flush=True)
         url = f"http://127.0.0.1:{port}"
         local = _server_dir(data_dir, url)
         # the server serves the files the embedded run read: the same index, nothing copied
@@ -197,8 +207,8 @@ def run_synthetic(
             server.wait()
         served["disk_mb"] = _disk_mb(data_dir / "chroma")
         served["local_disk_mb"] = _disk_mb(local)
-        rows.append({"n": n, "mode": "server", "build": built, **served})
-        print(_line(rows[-1], len(golds)), flush=True)
+        rows.append({"n": n, "mode": "server", "asked": len(golds), "build": built, **served})
+        print(_line(rows[-1]), flush=True)
     print()
     print(table(rows))
     png.parent.mkdir(parents=True, exist_ok=True)
@@ -208,10 +218,10 @@ def run_synthetic(
     return rows
 
 
-def _line(row: dict[str, Any], asked: int) -> str:
+def _line(row: dict[str, Any]) -> str:
     return (
         f"{row['n']:>9,} {row['mode']:<8} open {row['open_s']:.1f} s, cold ask {row['cold_ask_s']:.1f} s, "
-        f"warm p50 {row['p50']:.0f} ms p95 {row['p95']:.0f} ms, {row['correct']}/{asked} gold answers, "
+        f"warm p50 {row['p50']:.0f} ms p95 {row['p95']:.0f} ms, {row['correct']}/{row['asked']} gold answers, "
         f"RSS {row['rss_mb']:.0f} MB, disk {row['disk_mb']:.0f} MB"
         + (" (lexical index REBUILT)" if row["lexical_rebuilt"] else "")
     )
@@ -220,15 +230,17 @@ def _line(row: dict[str, Any], asked: int) -> str:
 def table(rows: Sequence[dict[str, Any]]) -> str:
     """The figures as a Markdown table, one row per index and mode."""
     lines = [
-        "| sentences | mode | open s | cold ask s | warm p50 ms | warm p95 ms | RSS MB (asking process) | disk MB |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| sentences | mode | open s | cold ask s | warm p50 ms | warm p95 ms | gold answers | RSS MB (asking process) | disk MB |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         rss = f"{r['rss_mb']:.0f}" + (f" (server {r['server_rss_mb']:.0f})" if "server_rss_mb" in r else "")
-        disk = f"{r['disk_mb']:.0f}" + (f" (+ {r['local_disk_mb']:.0f} local)" if "local_disk_mb" in r else "")
+        disk = f"{r['disk_mb']:.0f}" + (
+            f" (+ {r['local_disk_mb']:.0f} local)" if "local_disk_mb" in r else ""
+        )
         lines.append(
             f"| {r['n']:,} | {r['mode']} | {r['open_s']:.1f} | {r['cold_ask_s']:.1f} | {r['p50']:.0f} | "
-            f"{r['p95']:.0f} | {rss} | {disk} |"
+            f"{r['p95']:.0f} | {r['correct']}/{r['asked']} | {rss} | {disk} |"
         )
     return "\n".join(lines)
 

@@ -113,17 +113,43 @@ def run_serve_check(
         try:
             base = ["--chroma-url", url, "--no-progress"]
             subprocess.run(
-                [python, "-m", "baocao.cli", "ingest", str(base_article), *base, "--data-dir", str(work / "ingest")],
-                check=True, cwd=root, env=env, capture_output=True,
+                [
+                    python,
+                    "-m",
+                    "baocao.cli",
+                    "ingest",
+                    str(base_article),
+                    *base,
+                    "--data-dir",
+                    str(work / "ingest"),
+                ],
+                check=True,
+                cwd=root,
+                env=env,
+                capture_output=True,
             )
             addresses = []
             for name in ("a", "b"):
                 http_port = _free_port()
                 serving.append(
                     subprocess.Popen(
-                        [python, "-m", "baocao.cli", "serve", "--host", "127.0.0.1", "--port", str(http_port),
-                         *base, "--data-dir", str(work / f"serve-{name}")],
-                        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        [
+                            python,
+                            "-m",
+                            "baocao.cli",
+                            "serve",
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            str(http_port),
+                            *base,
+                            "--data-dir",
+                            str(work / f"serve-{name}"),
+                        ],
+                        cwd=root,
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
                     )
                 )
                 addresses.append(f"http://127.0.0.1:{http_port}")
@@ -135,8 +161,20 @@ def run_serve_check(
             report.write_text(NEW_REPORT, encoding="utf-8")
             started = time.monotonic()
             subprocess.run(
-                [python, "-m", "baocao.cli", "ingest", str(report), *base, "--data-dir", str(work / "ingest")],
-                check=True, cwd=root, env=env, capture_output=True,
+                [
+                    python,
+                    "-m",
+                    "baocao.cli",
+                    "ingest",
+                    str(report),
+                    *base,
+                    "--data-dir",
+                    str(work / "ingest"),
+                ],
+                check=True,
+                cwd=root,
+                env=env,
+                capture_output=True,
             )
             check.ingest_s = time.monotonic() - started
             for address in addresses:
@@ -150,8 +188,22 @@ def run_serve_check(
                 check.cited.append(next((c.get("filename", "") for c in answer.get("citations", [])), ""))
                 check.seconds_to_answer.append(round(time.monotonic() - asked, 1) if found else None)
             fresh = subprocess.run(
-                [python, "-m", "baocao.cli", "ask", QUESTION, "--json", *base, "--data-dir", str(work / "fresh")],
-                check=True, cwd=root, env=env, capture_output=True, text=True,
+                [
+                    python,
+                    "-m",
+                    "baocao.cli",
+                    "ask",
+                    QUESTION,
+                    "--json",
+                    *base,
+                    "--data-dir",
+                    str(work / "fresh"),
+                ],
+                check=True,
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
             )
             check.fresh_process = _from_new_report(json.loads(fresh.stdout))
             check.passed = all(s is not None for s in check.seconds_to_answer)
@@ -163,4 +215,3 @@ def run_serve_check(
                 proc.wait()
             chroma.terminate()
             chroma.wait()
-

@@ -167,7 +167,10 @@ def build_synthetic(
                 rows.extend(LexicalRow(c.chunk_id, c.doc_id, c.tokens, c.context, c.role) for c in chunks)
                 documents += 1
                 if log and len(rows) // 50_000 != (len(rows) - len(chunks)) // 50_000:
-                    print(f"  {len(rows):,} sentences written ({time.perf_counter() - started:.0f} s)", flush=True)
+                    print(
+                        f"  {len(rows):,} sentences written ({time.perf_counter() - started:.0f} s)",
+                        flush=True,
+                    )
                 if len(rows) >= sentences:
                     break
             copy += 1
