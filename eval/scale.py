@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,16 +104,25 @@ def _server_hwm_mb(pid: int) -> float:
     return math.nan
 
 
-def _index(work: Path, n: int, settings: Settings, sources: list[Source]) -> Path:
-    """The synthetic index of ``n`` sentences under ``work``, built unless a complete one is there."""
+def _index(work: Path, n: int, settings: Settings, sources: list[Source], pending: Iterator[Source]) -> Path:
+    """The synthetic index of ``n`` sentences under ``work``, built unless a complete one is there.
+
+    ``sources`` holds the articles chunked so far; more are taken from ``pending`` (each article
+    chunked once per run) until they hold ``n`` sentences or there are no more.
+    """
     data_dir = work / f"n{n}"
     if (data_dir / BUILT).exists():
         return data_dir
-    if not sources:
-        started = time.perf_counter()
-        sources.extend(load_sources(sorted(ARTICLES.glob("*.md")), settings))
+    started, before = time.perf_counter(), len(sources)
+    total = sum(len(s.chunks) for s in sources)
+    for source in pending:
+        sources.append(source)
+        total += len(source.chunks)
+        if total >= n:
+            break
+    if len(sources) > before:
         print(
-            f"chunked {len(sources)} articles ({sum(len(s.chunks) for s in sources):,} sentences) "
+            f"chunked {len(sources) - before} more articles ({len(sources)} in all, {total:,} sentences) "
             f"in {time.perf_counter() - started:.0f} s",
             flush=True,
         )
@@ -192,9 +201,10 @@ def run_synthetic(
     settings = Settings(progress=False)
     env = dict(os.environ)
     sources: list[Source] = []
+    pending = load_sources(sorted(ARTICLES.glob("*.md")), settings)
     rows: list[dict[str, Any]] = []
-    for n in sizes:
-        data_dir = _index(work, n, settings, sources)
+    for n in sorted(sizes):
+        data_dir = _index(work, n, settings, sources, pending)
         built = json.loads((data_dir / BUILT).read_text())
         golds = gold_questions(_articles_of(data_dir), questions)
         embedded = _measure(data_dir, "", golds, env)
