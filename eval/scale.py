@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from baocao.settings import Settings
-from eval.synthetic import BUILT, Source, build_synthetic, load_sources
+from eval.synthetic import BUILD_FORMAT, BUILT, Source, build_synthetic, load_sources
 from ingest.lexical_files import slot_of
 
 __all__ = ["gold_questions", "run_synthetic"]
@@ -111,7 +111,9 @@ def _index(work: Path, n: int, settings: Settings, sources: list[Source], pendin
     chunked once per run) until they hold ``n`` sentences or there are no more.
     """
     data_dir = work / f"n{n}"
-    if (data_dir / BUILT).exists():
+    if (data_dir / BUILT).exists() and json.loads((data_dir / BUILT).read_text()).get(
+        "format"
+    ) == BUILD_FORMAT:
         return data_dir
     started, before = time.perf_counter(), len(sources)
     total = sum(len(s.chunks) for s in sources)
@@ -172,9 +174,10 @@ def _server_dir(data_dir: Path, url: str) -> Path:
     local = data_dir.with_name(data_dir.name + "-server-local")
     embedded = slot_of(Settings(data_dir=data_dir))
     target = slot_of(Settings(data_dir=local, chroma_url=url))
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(embedded, target, ignore=shutil.ignore_patterns(".lock"))
+    if local.exists():
+        shutil.rmtree(local)  # a copy for an earlier build of this size
+    target.parent.mkdir(parents=True)
+    shutil.copytree(embedded, target, ignore=shutil.ignore_patterns(".lock"))
     return local
 
 

@@ -29,16 +29,18 @@ import numpy as np
 
 from baocao.errors import LoadError
 from baocao.settings import Settings
-from ingest.chunk import build_document, chunk_document
+from ingest.chunk import build_document, chunk_document, document_id
 from ingest.embed import make_embedder
 from ingest.index import Index
 from ingest.lexical import LexicalIndex, LexicalRow
 from ingest.lexical_files import manifest_key
 from ingest.records import Chunk, Document
 
-__all__ = ["BUILT", "RandomEmbedder", "Source", "build_synthetic", "load_sources"]
+__all__ = ["BUILD_FORMAT", "BUILT", "RandomEmbedder", "Source", "build_synthetic", "load_sources"]
 
 BUILT = "built.json"
+# 2: articles stored twice are one document (before, their chunks overwrote each other's)
+BUILD_FORMAT = 2
 # the ingest size limit does not apply: the shared articles are a few KB each
 _MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 
@@ -78,7 +80,8 @@ class Source:
 
 def load_sources(paths: Iterable[Path], settings: Settings) -> Iterator[Source]:
     """Articles, each loaded, segmented and chunked by the ingest code; an article the loader
-    refuses (one of the shared articles has no text) or with no sentence is left out.
+    refuses (one of the shared articles has no text) or with no sentence is left out, and so is
+    an article whose bytes an earlier one has (a few shared articles are stored twice).
 
     Args:
         paths: Markdown articles (the shared vn-admin articles), in the order they are wanted.
@@ -86,8 +89,12 @@ def load_sources(paths: Iterable[Path], settings: Settings) -> Iterator[Source]:
     """
     from ingest.load import load  # the parsers: only a build needs them
 
+    seen: set[str] = set()
     for path in paths:
         content = path.read_bytes()
+        if document_id(content) in seen:
+            continue  # the same bytes under another name: one document, as ingest keeps it
+        seen.add(document_id(content))
         try:
             loaded = replace(load(path, max_bytes=_MAX_ARTICLE_BYTES), path=str(path))
         except LoadError:
@@ -175,11 +182,16 @@ def build_synthetic(
                     break
             copy += 1
         write_s = time.perf_counter() - started
+        if index.store.count() != len(rows):
+            raise RuntimeError(
+                f"the store holds {index.store.count()} sentences, not the {len(rows)} written"
+            )
         started = time.perf_counter()
         key = manifest_key(index.manifest(refresh=True))
         index.lexical_files.commit(LexicalIndex(rows), key, documents=documents)
         lexical_s = time.perf_counter() - started
     figures = {
+        "format": BUILD_FORMAT,
         "documents": float(documents),
         "sentences": float(len(rows)),
         "distinct_sentences": float(min(sum(len(s.chunks) for s in sources[:documents]), len(rows))),
