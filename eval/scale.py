@@ -264,7 +264,7 @@ def _line(row: dict[str, Any]) -> str:
 def table(rows: Sequence[dict[str, Any]]) -> str:
     """The figures as a Markdown table, one row per index and mode."""
     lines = [
-        "| sentences | mode | open s | cold ask s | warm p50 ms | warm p95 ms | gold answers | RSS MB (asking process) | disk MB |",
+        "| sentences stored | mode | open s | cold ask s | warm p50 ms | warm p95 ms | gold answers | RSS MB (asking process) | disk MB |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
@@ -273,7 +273,7 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
             f" (+ {r['local_disk_mb']:.0f} local)" if "local_disk_mb" in r else ""
         )
         lines.append(
-            f"| {r['n']:,} | {r['mode']} | {r['open_s']:.1f} | {r['cold_ask_s']:.1f} | {r['p50']:.0f} | "
+            f"| {r['count']:,} | {r['mode']} | {r['open_s']:.1f} | {r['cold_ask_s']:.1f} | {r['p50']:.0f} | "
             f"{r['p95']:.0f} | {r['correct']}/{r['asked']} | {rss} | {disk} |"
         )
     return "\n".join(lines)
