@@ -78,6 +78,11 @@ class Settings:
     )
     max_upload_mb: float = _setting(50.0, "uploads larger than this are refused by the web page")
     concurrency: int = _setting(4, "requests the web page serves at once")
+    manifest_check_s: float = _setting(
+        2.0,
+        "against a Chroma server, how often (at most) a running process checks for documents that "
+        "another process committed or removed, in seconds; negative = only after its own changes",
+    )
 
     @classmethod
     def help(cls) -> dict[str, str]:

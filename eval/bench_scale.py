@@ -1,10 +1,25 @@
-"""Scale and restart: >= 10,000 sentences, embedded and on a Chroma server.
+"""Scale and restart: >= 10,000 sentences, embedded and on a Chroma server; and synthetic
+indexes up to a million sentences.
 
     python -m eval.bench_scale [--articles 110] [--queries 50] [--cache .cache/test-embeddings]
+    python -m eval.bench_scale --synthetic 100000 300000 1000000 [--work .cache/bench-scale]
+    python -m eval.bench_scale --serve-check
 
-Ingests the first N vn-admin articles (embeddings cached between runs), asks 50 queries, restarts
-the store (a new process for the embedded index; the server is stopped and started again), asks
-again and checks that the top-10 results are identical. Prints query p50/p95 and resident memory.
+Without ``--synthetic``: ingests the first N vn-admin articles (embeddings cached between runs),
+asks 50 queries, restarts the store (a new process for the embedded index; the server is stopped
+and started again), asks again and checks that the top-10 results are identical. Prints query
+p50/p95 and resident memory.
+
+With ``--synthetic N ...``: builds (once; cached under ``--work``) an index of N sentences from the
+articles with random vectors (``eval.synthetic``), then measures it embedded and through
+``chroma run`` on the same files: open time (engine ready: index, lexical index and vector index
+loaded), a cold ``baocao ask`` (a new process), warm ``Engine.ask`` p50/p95 over gold questions
+of the articles in the index, peak resident memory of the asking process (and of the server),
+and disk size. Prints a Markdown table, plots the figures against N (``--png``) and writes them
+as JSON beside it. Then runs the serve check (``eval.serve_check``) unless ``--no-serve-check``.
+
+With ``--serve-check`` alone: only the check that two ``baocao serve`` processes on one Chroma
+server answer from a document ingested after they started.
 """
 
 from __future__ import annotations
@@ -81,11 +96,53 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--cache", type=Path, default=ROOT / ".cache" / "test-embeddings", help="embedding cache"
     )
+    parser.add_argument(
+        "--synthetic", type=int, nargs="+", metavar="N", help="measure synthetic indexes of N sentences"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=ROOT / ".cache" / "bench-scale", help="where synthetic indexes are kept"
+    )
+    parser.add_argument("--questions", type=int, default=30, help="warm questions per synthetic index")
+    parser.add_argument("--port", type=int, default=8765, help="port of the Chroma server")
+    parser.add_argument("--png", type=Path, default=ROOT / "eval" / "out" / "scale.png")
+    parser.add_argument("--serve-check", action="store_true", help="two baocao serve processes, one ingest")
+    parser.add_argument("--no-serve-check", action="store_true", help="skip the serve check of --synthetic")
     args = parser.parse_args(argv)
-    files = sorted(ARTICLES.iterdir())[: args.articles]
+    if args.synthetic:
+        from eval.scale import run_synthetic
+
+        run_synthetic(
+            args.synthetic,
+            work=args.work,
+            questions=args.questions,
+            port=args.port,
+            png=args.png,
+            start_server=_server,
+        )
+    if args.serve_check or (args.synthetic and not args.no_serve_check):
+        _serve_check()
+    if not (args.synthetic or args.serve_check):
+        _restart_check(args.articles, args.queries, args.cache)
+
+
+def _serve_check() -> None:
+    from eval.serve_check import run_serve_check
+
+    first = sorted(ARTICLES.glob("*.md"))[0]
+    check = run_serve_check(_server, first, root=ROOT, env=dict(os.environ))
+    print(
+        f"serve check: {'PASS' if check.passed else 'FAIL'}: answers before the ingest {check.before}, "
+        f"after it {check.after} citing {check.cited}; seconds until answered {check.seconds_to_answer} "
+        f"(ingest {check.ingest_s:.1f} s); a new baocao ask process answers it: {check.fresh_process}"
+    )
+
+
+def _restart_check(articles: int, queries_wanted: int, cache: Path) -> None:
+    """Ingest the first articles, ask, restart, ask again: the top-10 must not change."""
+    files = sorted(ARTICLES.iterdir())[:articles]
     # queries: the first heading-like line of each of the last articles, as an official would type them
     queries = []
-    for f in files[-args.queries :]:
+    for f in files[-queries_wanted:]:
         line = next(
             (
                 x.strip("# ").strip()
@@ -95,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
             f.stem,
         )
         queries.append(line[:120])
-    env = {**os.environ, "BAOCAO_EMBED_CACHE_DIR": str(args.cache)}
+    env = {**os.environ, "BAOCAO_EMBED_CACHE_DIR": str(cache)}
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         started = time.perf_counter()

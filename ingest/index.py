@@ -33,8 +33,8 @@ class Index:
     """Store + embedder + lexical index of one corpus.
 
     The lexical index and the manifest are cached in memory; the lexical index is loaded again (or
-    rebuilt) when the set of committed documents changes (this process's writes, or another
-    process's on a shared Chroma server).
+    rebuilt) when the set of committed documents changes: this process's writes, or another
+    process's on a shared Chroma server (noticed within ``manifest_check_s``).
     """
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder) -> None:
@@ -47,6 +47,7 @@ class Index:
         self._manifest: dict[str, DocRecord] | None = None
         self._key = ""
         self._jail: ParserJail | None = None
+        self._checked_at = 0.0
 
     @classmethod
     def open(cls, settings: Settings, *, writable: bool = False, embedder: Embedder | None = None) -> Index:
@@ -76,13 +77,26 @@ class Index:
     def manifest(self, *, refresh: bool = False) -> dict[str, DocRecord]:
         """Committed documents by id (cached; ``refresh`` re-reads the store)."""
         with self._lock:
-            if self._manifest is None or refresh:
+            if self._manifest is None or refresh or self._changed_elsewhere(self._manifest):
                 fresh = self.store.manifest()
                 key = manifest_key(fresh)
                 if key != self._key:
                     self._lexical = None
                 self._manifest, self._key = fresh, key
+                self._checked_at = time.monotonic()
             return self._manifest
+
+    def _changed_elsewhere(self, manifest: dict[str, DocRecord]) -> bool:
+        """Against a Chroma server, whether another process committed or removed a document since
+        the manifest was read: the committed ids are compared, at most every ``manifest_check_s``.
+
+        An embedded data dir has one writer, which changes the manifest through this object.
+        """
+        every = self.settings.manifest_check_s
+        if not self.settings.chroma_url or every < 0 or time.monotonic() - self._checked_at < every:
+            return False
+        self._checked_at = time.monotonic()
+        return self.store.document_ids() != manifest.keys()
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index over committed chunks: the saved copy built for them, loaded on first

@@ -196,6 +196,11 @@ class Store:
         got = self._documents.get(include=["metadatas"])
         return {i: DocRecord(**m) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
+    def document_ids(self) -> set[str]:
+        """The ids of the committed documents: a cheap check that the manifest has not changed (a
+        document's id is its content's hash, so any commit or removal changes the set)."""
+        return set(self._documents.get(include=[])["ids"])
+
     def document_text(self, doc_id: str) -> str:
         """The display text of a committed document (what citation spans point into)."""
         got = self._documents.get(ids=[doc_id], include=["documents"])

