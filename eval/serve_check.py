@@ -112,22 +112,12 @@ def run_serve_check(
         serving: list[subprocess.Popen[bytes]] = []
         try:
             base = ["--chroma-url", url, "--no-progress"]
-            subprocess.run(
-                [
-                    python,
-                    "-m",
-                    "baocao.cli",
-                    "ingest",
-                    str(base_article),
-                    *base,
-                    "--data-dir",
-                    str(work / "ingest"),
-                ],
-                check=True,
-                cwd=root,
-                env=env,
-                capture_output=True,
-            )
+
+            def ingest(path: Path) -> None:
+                command = [python, "-m", "baocao.cli", "ingest", str(path), *base, "--data-dir", str(work / "ingest")]
+                subprocess.run(command, check=True, cwd=root, env=env, capture_output=True)
+
+            ingest(base_article)
             addresses = []
             for name in ("a", "b"):
                 http_port = _free_port()
@@ -160,22 +150,7 @@ def run_serve_check(
             report = work / _FILENAME
             report.write_text(NEW_REPORT, encoding="utf-8")
             started = time.monotonic()
-            subprocess.run(
-                [
-                    python,
-                    "-m",
-                    "baocao.cli",
-                    "ingest",
-                    str(report),
-                    *base,
-                    "--data-dir",
-                    str(work / "ingest"),
-                ],
-                check=True,
-                cwd=root,
-                env=env,
-                capture_output=True,
-            )
+            ingest(report)
             check.ingest_s = time.monotonic() - started
             for address in addresses:
                 asked = time.monotonic()

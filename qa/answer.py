@@ -727,7 +727,10 @@ class Extractor:
                 if month is not None:
                     spans.append((month, q.end, None, None, 0.0 if self.q.unit else 0.1, "date", True))
                     continue
-                fit = self._fit(q, clause, before)
+                fit = self._fit(q, clause)
+                shortened = self._shortened_noun(q, clause, before) if kind == "count" else None
+                if shortened and q.kind in ("count", "fraction", "number"):
+                    fit = 0.0  # "1.290 giấy" counts "giấy chứng nhận"
                 if fit is None or self._given(q, clause):
                     continue
                 start, end, value = q.start, q.end, _value(q)
@@ -739,9 +742,8 @@ class Extractor:
                     cue = _YEAR_WORD.search(clause, 0, q.start)
                     start = cue.start() if cue else start
                 unit = q.unit or None
-                shortened = self._shortened_noun(q, clause, before) if kind == "count" else None
                 if shortened:
-                    unit, end = shortened  # "1.290 giấy" counts "giấy chứng nhận"
+                    unit, end = shortened
                 spans.append((start, end, value, unit, fit + _penalty(q, clause), q.kind, True))
             return spans
         if kind == "person":
@@ -767,7 +769,7 @@ class Extractor:
             for word, number, _ in self.q.anchors
         )
 
-    def _fit(self, q: Quantity, clause: str, before: str = "") -> float | None:
+    def _fit(self, q: Quantity, clause: str) -> float | None:
         """Whether a figure is of the asked type: ``None`` if not, else a penalty for a looser fit."""
         kind, unit = self.q.kind, self.q.unit
         if kind == "percent":
@@ -780,7 +782,7 @@ class Extractor:
             ok = q.unit == unit if unit else q.kind in ("area", "length", "mass", "volume")
             return 0.0 if ok else None
         if kind == "count":
-            return self._count_fit(q, clause, before)
+            return self._count_fit(q, clause)
         if kind == "date" and unit == "giai đoạn":
             # "giai đoạn nào" is answered by a span of years ("2020-2024"); one year or day is a
             # looser fit
@@ -793,7 +795,7 @@ class Extractor:
             return 0.0 if q.kind == "code" else None
         return None
 
-    def _count_fit(self, q: Quantity, clause: str, before: str = "") -> float | None:
+    def _count_fit(self, q: Quantity, clause: str) -> float | None:
         unit = self.q.unit
         if not unit and q.kind in _MEASURES:
             return 0.1  # "Khổ đường sắt là bao nhiêu?" names no unit: a measure may answer it
@@ -811,8 +813,6 @@ class Extractor:
             or (q.kind == "number" and _ends_with_noun(preceding, noun))
             for noun in (unit, *self.q.unit_alternatives)
         ):
-            return 0.0
-        if self._shortened_noun(q, clause, before):
             return 0.0
         # a known counted noun is a requirement ("hộ gia đình" is not "tổ chức"); any other word
         # after "bao nhiêu" is only a hint of what is counted

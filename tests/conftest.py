@@ -74,6 +74,15 @@ def pdf_bytes(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
+def report_parts(folder: Path, size: int = 2) -> Path:
+    """The reference report split into files of ``size`` paragraphs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paragraphs = [p for p in REPORT.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    for i in range(0, len(paragraphs), size):
+        (folder / f"part-{i:02d}.txt").write_text("\n\n".join(paragraphs[i : i + size]), encoding="utf-8")
+    return folder
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ import pytest
 from baocao.settings import Settings
 from ingest import Index
 from qa import Engine
-from tests.conftest import ARTICLES, EMBED_CACHE, REPORT, ROOT, SHARED
+from tests.conftest import ARTICLES, EMBED_CACHE, REPORT, ROOT, SHARED, report_parts
 
 GOLD = [
     json.loads(x)
@@ -25,15 +25,6 @@ GOLD = [
     if x.strip()
 ]
 CLI = [sys.executable, "-m", "baocao.cli"]
-
-
-def _report_parts(folder: Path, size: int = 2) -> Path:
-    """The reference report split into files of ``size`` paragraphs."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paragraphs = [p for p in REPORT.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-    for i in range(0, len(paragraphs), size):
-        (folder / f"part-{i:02d}.txt").write_text("\n\n".join(paragraphs[i : i + size]), encoding="utf-8")
-    return folder
 
 
 _STATE = """
@@ -64,7 +55,7 @@ def _state(data_dir: Path, questions: list[str] | None = None) -> tuple[dict, di
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_then_rerun_converges(tmp_path: Path) -> None:
-    corpus = _report_parts(tmp_path / "corpus")
+    corpus = report_parts(tmp_path / "corpus")
     for article in sorted(ARTICLES.iterdir())[:6]:
         (corpus / article.name).write_bytes(article.read_bytes())
     env = {**os.environ, "BAOCAO_EMBED_CACHE_DIR": str(EMBED_CACHE)}
@@ -101,7 +92,7 @@ def _dir_bytes(path: Path) -> int:
 
 
 def test_ten_ingests_of_the_same_corpus(tmp_path: Path, cached_embedder) -> None:  # type: ignore[no-untyped-def]
-    corpus = _report_parts(tmp_path / "corpus")
+    corpus = report_parts(tmp_path / "corpus")
     flip = corpus / "flip.txt"
     versions = ["Sở đã thực hiện 10 cuộc thanh tra.", "Sở đã thực hiện 12 cuộc thanh tra. Thêm một câu."]
     flip.write_text(versions[0], encoding="utf-8")
@@ -123,7 +114,7 @@ def test_ten_ingests_of_the_same_corpus(tmp_path: Path, cached_embedder) -> None
 
 
 def test_removed_document_never_comes_back(tmp_path: Path, cached_embedder) -> None:  # type: ignore[no-untyped-def]
-    corpus = _report_parts(tmp_path / "corpus", size=3)
+    corpus = report_parts(tmp_path / "corpus", size=3)
     settings = Settings(data_dir=tmp_path / "data", progress=False)
     with Index.open(settings, writable=True, embedder=cached_embedder) as index:
         index.ingest([corpus])

@@ -25,7 +25,7 @@ from ingest.lexical_files import LexicalFiles, manifest_key, slot_of
 from ingest.normalize import fold
 from ingest.store import DocRecord
 from qa import Engine
-from tests.conftest import ARTICLES, EMBED_CACHE, REPORT, ROOT
+from tests.conftest import ARTICLES, EMBED_CACHE, REPORT, ROOT, report_parts
 
 CLI = [sys.executable, "-m", "baocao.cli"]
 PROBES = [
@@ -56,12 +56,12 @@ def _copies(slot: Path) -> list[Path]:
     return sorted(d for d in slot.iterdir() if d.is_dir() and not d.name.startswith(".")) if slot.is_dir() else []
 
 
-def _report_parts(folder: Path, size: int = 2) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    paragraphs = [p for p in REPORT.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-    for i in range(0, len(paragraphs), size):
-        (folder / f"part-{i:02d}.txt").write_text("\n\n".join(paragraphs[i : i + size]), encoding="utf-8")
-    return folder
+def _rebuilds_at_open(settings: Settings, embedder, caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:  # type: ignore[no-untyped-def]
+    """What a fresh open that loads the lexical index logs (nothing when it found its saved copy)."""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="baocao.ingest"), Index.open(settings, embedder=embedder) as index:
+        index.lexical()
+    return list(caplog.records)
 
 
 def _record(doc_id: str, sha: str = "s", chunks: int = 3) -> DocRecord:
@@ -105,7 +105,7 @@ def test_a_loaded_copy_keeps_answering_after_a_newer_one_replaces_it(tmp_path: P
 def test_ingests_killed_at_random_points_leave_a_saved_index_equal_to_a_fresh_rebuild(  # type: ignore[no-untyped-def]
     tmp_path: Path, cached_embedder
 ) -> None:
-    corpus = _report_parts(tmp_path / "corpus")
+    corpus = report_parts(tmp_path / "corpus")
     for article in sorted(ARTICLES.iterdir())[:4]:
         (corpus / article.name).write_bytes(article.read_bytes())
     env = {**os.environ, "BAOCAO_EMBED_CACHE_DIR": str(EMBED_CACHE)}
@@ -242,12 +242,9 @@ def test_a_damaged_copy_is_detected_rebuilt_and_saved_again(  # type: ignore[no-
     assert len(lines) == 1 and "\n" not in lines[0], lines
     assert f"the lexical index in {slot}" in lines[0] and "rebuilding it from the index's 1 document" in lines[0]
     assert re.search(why, lines[0]), lines[0]
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="baocao.ingest"), Index.open(
-        settings, embedder=cached_embedder
-    ) as again:
-        again.lexical()
-    assert caplog.records == [], "the copy saved by the rebuild was not found at the next open"
+    assert _rebuilds_at_open(settings, cached_embedder, caplog) == [], (
+        "the copy saved by the rebuild was not found at the next open"
+    )
 
 
 def test_a_copy_left_behind_by_the_manifest_is_found_stale_and_rebuilt(  # type: ignore[no-untyped-def]
@@ -314,7 +311,7 @@ def test_a_rebuild_at_open_shows_its_progress_on_a_terminal(  # type: ignore[no-
 
 
 def test_removal_saves_the_new_index_at_once(tmp_path: Path, cached_embedder) -> None:  # type: ignore[no-untyped-def]
-    corpus = _report_parts(tmp_path / "corpus", size=6)
+    corpus = report_parts(tmp_path / "corpus", size=6)
     settings = Settings(data_dir=tmp_path / "data", progress=False)
     with Index.open(settings, writable=True, embedder=cached_embedder) as index:
         index.ingest([corpus])
@@ -384,10 +381,7 @@ def test_a_server_reader_keeps_its_own_copy_keyed_to_the_server_manifest(  # typ
             assert [c.name for c in _copies(slot_of(reader_settings))] == [now] != [first]
         # the writer's copy lives under its own data dir, and is current
         assert [c.name for c in _copies(slot_of(writer_settings))] == [now]
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="baocao.ingest"), Index.open(
-        reader_settings, embedder=cached_embedder
-    ) as restarted:
-        restarted.lexical()
-    assert caplog.records == [], "a restart of the reader rebuilt instead of loading its copy"
+    assert _rebuilds_at_open(reader_settings, cached_embedder, caplog) == [], (
+        "a restart of the reader rebuilt instead of loading its copy"
+    )
 
